@@ -1,0 +1,163 @@
+use crate::error::AppError;
+use crate::model::{CandidateExam, ExamInfo};
+use leptos::prelude::*;
+
+/// The exams the signed-in user is enrolled in.
+#[server(prefix = "/api", endpoint = "my_exams")]
+pub async fn my_exams() -> Result<Vec<CandidateExam>, AppError> {
+    use crate::model::Availability;
+    use crate::server::{auth, db, now_ms, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            let rows = db::exams::for_candidate(&state.pool, &user.id).await?;
+            let now = now_ms();
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                let open = db::exam_sessions::open_for(&state.pool, &r.exam_id, &user.id).await?;
+                let submitted = db::exam_sessions::last_submitted(&state.pool, &r.exam_id, &user.id).await?;
+                let attempts_used = db::exam_sessions::count_attempts(&state.pool, &r.enrollment_id).await?;
+                let availability = if open.is_some() {
+                    Availability::InProgress
+                } else if now < r.opens_at {
+                    Availability::Upcoming
+                } else if now >= r.closes_at {
+                    Availability::Closed
+                } else if attempts_used >= r.max_attempts {
+                    Availability::AttemptsUsed
+                } else {
+                    Availability::Open
+                };
+                out.push(CandidateExam {
+                    submitted_session_id: submitted,
+                    max_attempts: r.max_attempts,
+                    attempts_used,
+                    availability,
+                    exam_id: r.exam_id,
+                    title: r.title,
+                    organization: r.organization,
+                    opens_at: r.opens_at,
+                    closes_at: r.closes_at,
+                    duration_minutes: r.duration_minutes,
+                    proctoring_enabled: r.proctoring_enabled != 0,
+                    open_session_id: open.map(|s| s.id),
+                });
+            }
+            Ok(out)
+        }
+        .await,
+    )
+}
+
+/// An exam's facts, for a candidate enrolled in it or staff of the organisation that owns it.
+#[server(prefix = "/api", endpoint = "exam")]
+pub async fn get_exam(exam_id: String) -> Result<ExamInfo, AppError> {
+    use crate::server::{auth, db, guard, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            let exam = db::exams::find(&state.pool, &exam_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
+            let enrolled = db::exams::enrollment(&state.pool, &exam.id, &user.id)
+                .await?
+                .is_some();
+            let allowed: &[shared::Role] = if enrolled {
+                &[shared::Role::Candidate]
+            } else {
+                shared::roles::EXAM_READERS
+            };
+            let caller = guard::check(&state, user, &exam.org_id, allowed).await?;
+            let question_count = db::exams::count_questions(&state.pool, &exam.bank_id).await?;
+            let open = db::exam_sessions::open_for(&state.pool, &exam.id, &caller.user.id).await?;
+            let submitted = db::exam_sessions::last_submitted(&state.pool, &exam.id, &caller.user.id).await?;
+            Ok(ExamInfo {
+                submitted_session_id: submitted,
+                exam_id: exam.id,
+                org_id: exam.org_id,
+                title: exam.title,
+                description: exam.description,
+                status: exam.status,
+                opens_at: exam.opens_at,
+                closes_at: exam.closes_at,
+                duration_minutes: exam.duration_minutes,
+                proctoring_enabled: exam.proctoring_enabled != 0,
+                question_count,
+                open_session_id: open.map(|s| s.id),
+            })
+        }
+        .await,
+    )
+}
+
+/// Starts (or resumes) the candidate's attempt. `consent` must be true when proctoring is on.
+/// Returns the exam session id.
+#[server(prefix = "/api", endpoint = "start_exam")]
+pub async fn start_exam(exam_id: String, consent: bool) -> Result<String, AppError> {
+    use crate::server::{auth, db, guard, new_id, now_ms, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            let exam = db::exams::find(&state.pool, &exam_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
+            let caller = guard::check(&state, user, &exam.org_id, &[shared::Role::Candidate]).await?;
+            let enrollment = db::exams::enrollment(&state.pool, &exam.id, &caller.user.id)
+                .await?
+                .ok_or(AppError::Forbidden)?;
+            if let Some(open) = db::exam_sessions::open_for(&state.pool, &exam.id, &caller.user.id).await? {
+                return Ok(open.id);
+            }
+            let now = now_ms();
+            if exam.status != "ACTIVE" && exam.status != "SCHEDULED" {
+                return Err(AppError::Conflict("This exam is not open.".into()));
+            }
+            if now < exam.opens_at {
+                return Err(AppError::Conflict("This exam has not opened yet.".into()));
+            }
+            if now >= exam.closes_at {
+                return Err(AppError::Conflict("This exam has closed.".into()));
+            }
+            let proctored = exam.proctoring_enabled != 0;
+            if proctored && !consent {
+                return Err(AppError::Invalid(
+                    "Please read the monitoring notice and tick the box to agree before you start.".into(),
+                ));
+            }
+            let mut tx = db::begin_write(&state.pool).await?;
+            let attempts = db::exam_sessions::count_attempts(&mut *tx, &enrollment.id).await?;
+            if attempts >= exam.max_attempts {
+                return Err(AppError::Conflict(
+                    "You have used all your attempts at this exam.".into(),
+                ));
+            }
+            // The server's clock owns the deadline: the duration plus any extra time granted,
+            // never past the end of the window.
+            let minutes = exam.duration_minutes + enrollment.extra_time_minutes.max(0);
+            let deadline = (now + minutes * 60_000).min(exam.closes_at);
+            let id = new_id();
+            db::exam_sessions::insert(
+                &mut *tx,
+                db::exam_sessions::NewExamSession {
+                    id: &id,
+                    exam_id: &exam.id,
+                    enrollment_id: &enrollment.id,
+                    user_id: &caller.user.id,
+                    attempt_no: attempts + 1,
+                    consented_at: proctored.then_some(now),
+                    started_at: now,
+                    deadline_at: deadline,
+                },
+            )
+            .await?;
+            db::exams::set_enrollment_status(&mut *tx, &enrollment.id, "IN_PROGRESS").await?;
+            tx.commit().await?;
+            tracing::info!(session_id = %id, exam_id = %exam.id, "exam session started");
+            Ok(id)
+        }
+        .await,
+    )
+}

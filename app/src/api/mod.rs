@@ -1,0 +1,8 @@
+//! Server functions, one module per area. Each checks the caller first (through
+//! `server::guard` or the session's owner), then does its work through `server::db`.
+
+pub mod auth;
+pub mod exams;
+pub mod player;
+pub mod review;
+pub mod telemetry;

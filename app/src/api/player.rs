@@ -1,0 +1,212 @@
+use crate::error::AppError;
+use crate::model::{PlayerData, ResultView, SavedAnswer};
+use leptos::prelude::*;
+
+/// Largest answer accepted, in bytes of JSON.
+pub const MAX_ANSWER_BYTES: usize = 20_000;
+
+/// Everything the exam page needs: questions (without their answers) and what was saved.
+#[server(prefix = "/api", endpoint = "exam_session")]
+pub async fn load_session(session_id: String) -> Result<PlayerData, AppError> {
+    use crate::model::{ChoiceOption, PlayerQuestion};
+    use crate::server::{attempts, auth, db, now_ms, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            let session = attempts::own_session(&state, &user.id, &session_id).await?;
+            let exam = db::exams::find(&state.pool, &session.exam_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            let saved = db::answers::for_session(&state.pool, &session.id).await?;
+            let mut bank = db::exams::questions_of_bank(&state.pool, &exam.bank_id).await?;
+            if exam.randomize_questions != 0 {
+                bank = attempts::in_attempt_order(bank, &attempts::question_seed(&session.id));
+            }
+            let shuffle_options = exam.randomize_options != 0;
+            let questions = bank
+                .into_iter()
+                .map(|q| {
+                    let answer = saved.iter().find(|a| a.question_id == q.id);
+                    let mut options =
+                        serde_json::from_str::<Vec<ChoiceOption>>(&q.options_json).unwrap_or_default();
+                    if shuffle_options && q.kind != "TRUE_FALSE" {
+                        options = attempts::in_attempt_order(options, &format!("{}/{}", session.id, q.id));
+                    }
+                    PlayerQuestion {
+                        options,
+                        saved: answer.map(|a| a.value_json.clone()),
+                        version: answer.map(|a| a.version).unwrap_or(0),
+                        question_id: q.id,
+                        kind: q.kind,
+                        stem: q.stem,
+                        points: q.points,
+                    }
+                })
+                .collect();
+            let last_seq = db::events::max_seq(&state.pool, &session.id).await?;
+            Ok(PlayerData {
+                session_id: session.id,
+                exam_title: exam.title,
+                status: session.status.parse().map_err(|_| AppError::Internal)?,
+                deadline_at: session.deadline_at,
+                server_now: now_ms(),
+                proctoring_enabled: exam.proctoring_enabled != 0,
+                require_fullscreen: exam.require_fullscreen != 0,
+                last_seq,
+                questions,
+            })
+        }
+        .await,
+    )
+}
+
+/// Saves one answer. `value` is JSON: a list of option ids, or a string. A save whose
+/// `version` is not newer than the stored one changes nothing.
+#[server(prefix = "/api", endpoint = "save_answer")]
+pub async fn save_answer(
+    session_id: String,
+    question_id: String,
+    value: String,
+    version: i64,
+) -> Result<SavedAnswer, AppError> {
+    use crate::server::{attempts, auth, db, now_ms, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            if value.len() > MAX_ANSWER_BYTES {
+                return Err(AppError::Invalid(format!(
+                    "That answer is too long: at most {MAX_ANSWER_BYTES} bytes are kept."
+                )));
+            }
+            if serde_json::from_str::<serde_json::Value>(&value).is_err() {
+                return Err(AppError::Invalid("The answer is not valid JSON.".into()));
+            }
+            if version < 1 {
+                return Err(AppError::Invalid(
+                    "The answer's version must be 1 or more.".into(),
+                ));
+            }
+            let session = attempts::open_session_of(&state, &user.id, &session_id).await?;
+            if now_ms() > session.deadline_at {
+                return Err(AppError::Conflict(
+                    "Time is up: this exam no longer accepts answers.".into(),
+                ));
+            }
+            let exam = db::exams::find(&state.pool, &session.exam_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            if !db::exams::has_question(&state.pool, &exam.bank_id, &question_id).await? {
+                return Err(AppError::Invalid(
+                    "That question is not part of this exam.".into(),
+                ));
+            }
+            db::answers::upsert(&state.pool, &session.id, &question_id, &value, version, now_ms()).await?;
+            Ok(SavedAnswer { question_id, version })
+        }
+        .await,
+    )
+}
+
+/// Submits the caller's own attempt; refused if it was already submitted.
+#[server(prefix = "/api", endpoint = "submit_exam")]
+pub async fn submit_exam(session_id: String) -> Result<(), AppError> {
+    use crate::server::{attempts, auth, now_ms, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            let session = attempts::own_session(&state, &user.id, &session_id).await?;
+            attempts::submit(&state.pool, &session.id, now_ms(), false).await
+        }
+        .await,
+    )
+}
+
+/// The caller's result for a submitted attempt, as much as the exam allows them to see.
+#[server(prefix = "/api", endpoint = "exam_result")]
+pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
+    use crate::model::ResultQuestion;
+    use crate::server::{attempts, auth, db, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            let session = attempts::own_session(&state, &user.id, &session_id).await?;
+            let grade = db::exam_sessions::grade_of(&state.pool, &session.id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            let submitted_at = grade
+                .submitted_at
+                .ok_or_else(|| AppError::Conflict("This exam has not been submitted yet.".into()))?;
+            let exam = db::exams::find(&state.pool, &session.exam_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            let show = exam.show_results.as_str();
+            let pending = grade.grading_status.as_deref() != Some("GRADED");
+            let visible = show != "NONE";
+            let mut questions = Vec::new();
+            if show == "ANSWERS" {
+                let answers = db::answers::for_session(&state.pool, &session.id).await?;
+                let awarded = db::answers::points_for_session(&state.pool, &session.id).await?;
+                let mut keyed = db::exams::questions_with_keys(&state.pool, &exam.bank_id).await?;
+                if exam.randomize_questions != 0 {
+                    // Numbered as the candidate saw them.
+                    keyed = attempts::in_attempt_order(keyed, &attempts::question_seed(&session.id));
+                }
+                for (i, q) in keyed.into_iter().enumerate() {
+                    let options: Vec<crate::model::ChoiceOption> =
+                        serde_json::from_str(&q.options_json).unwrap_or_default();
+                    let label = |json: &str| -> String {
+                        let ids: Vec<String> = match serde_json::from_str::<serde_json::Value>(json) {
+                            Ok(serde_json::Value::Array(items)) => items
+                                .iter()
+                                .filter_map(|v| v.as_str().map(String::from))
+                                .collect(),
+                            Ok(serde_json::Value::String(s)) => vec![s],
+                            _ => Vec::new(),
+                        };
+                        ids.iter()
+                            .map(|id| {
+                                options
+                                    .iter()
+                                    .find(|o| &o.id == id)
+                                    .map(|o| o.text.clone())
+                                    .unwrap_or(id.clone())
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    let given = answers.iter().find(|a| a.question_id == q.id);
+                    questions.push(ResultQuestion {
+                        number: i + 1,
+                        stem: q.stem.clone(),
+                        your_answer: given.map(|a| label(&a.value_json)).filter(|s| !s.is_empty()),
+                        correct_answer: label(&q.answer_json),
+                        points: q.points,
+                        awarded: awarded.iter().find(|(id, _)| *id == q.id).and_then(|(_, p)| *p),
+                        explanation: q.explanation.clone(),
+                    });
+                }
+            }
+            Ok(ResultView {
+                exam_title: exam.title,
+                submitted_at,
+                auto_submitted: grade.auto_submitted != 0,
+                score_visible: visible,
+                score: grade.score.filter(|_| visible),
+                max_score: grade.max_score.filter(|_| visible),
+                percentage: match (grade.score, grade.max_score) {
+                    (Some(s), Some(m)) if visible => Some(shared::grading::percentage(s, m)),
+                    _ => None,
+                },
+                passed: grade.passed.filter(|_| visible).map(|p| p != 0),
+                pending,
+                passing_score: exam.passing_score,
+                questions,
+            })
+        }
+        .await,
+    )
+}

@@ -1,0 +1,58 @@
+//! The top bar: brand, navigation for the caller's roles, and sign-out.
+
+use crate::api::auth::SignOut;
+use crate::MeResource;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let MeResource(me) = expect_context::<MeResource>();
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            crate::go_to("/signin");
+        }
+    });
+
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-mark" aria-hidden="true">"◉"</span>
+                "Vigil"
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match me.await {
+                        Ok(Some(me)) => {
+                            let reviewer = me.has_any(shared::roles::REVIEWERS);
+                            view! {
+                                <nav aria-label="Main">
+                                    <A href="/">"Dashboard"</A>
+                                    {reviewer.then(|| view! { <A href="/review">"Review queue"</A> })}
+                                </nav>
+                                <div class="account">
+                                    <span class="who" data-testid="signed-in-as">{me.display_name.clone()}</span>
+                                    <ActionForm action=sign_out attr:class="inline-form">
+                                        <button type="submit" class="btn btn-quiet">
+                                            {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}
+                                        </button>
+                                    </ActionForm>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        _ => {
+                            view! {
+                                <div class="account">
+                                    <a class="btn btn-quiet" href="/signin">"Sign in"</a>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}

@@ -1,0 +1,2 @@
+pub mod feedback;
+pub mod header;

@@ -1,0 +1,138 @@
+//! The app's one error type. It crosses the wire from server functions to the page, so every
+//! variant carries a message a person can act on; internal details stay in the server log.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("You do not have access to this.")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    #[error("Could not reach the server. Check your connection and try again.")]
+    Unreachable,
+}
+
+impl AppError {
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Invalid(_) => 400,
+            AppError::Conflict(_) => 409,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Internal => 500,
+            AppError::Unreachable => 503,
+        }
+    }
+}
+
+/// On the wire an error is `{"error": "Forbidden", "message": "You do not have access to this."}`:
+/// a stable kind for programs and the sentence a person reads.
+#[derive(Serialize, Deserialize)]
+struct Wire {
+    error: String,
+    message: String,
+}
+
+impl AppError {
+    fn kind(&self) -> &'static str {
+        match self {
+            AppError::Unauthenticated => "Unauthenticated",
+            AppError::Forbidden => "Forbidden",
+            AppError::NotFound(_) => "NotFound",
+            AppError::Invalid(_) => "Invalid",
+            AppError::Conflict(_) => "Conflict",
+            AppError::TooManyRequests(_) => "TooManyRequests",
+            AppError::Internal => "Internal",
+            AppError::Unreachable => "Unreachable",
+        }
+    }
+}
+
+impl Serialize for AppError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Wire {
+            error: self.kind().to_string(),
+            message: self.to_string(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for AppError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let Wire { error, message } = Wire::deserialize(d)?;
+        Ok(match error.as_str() {
+            "Unauthenticated" => AppError::Unauthenticated,
+            "Forbidden" => AppError::Forbidden,
+            "NotFound" => AppError::NotFound(message),
+            "Invalid" => AppError::Invalid(message),
+            "Conflict" => AppError::Conflict(message),
+            "TooManyRequests" => AppError::TooManyRequests(message),
+            "Unreachable" => AppError::Unreachable,
+            _ => AppError::Internal,
+        })
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let error = match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => {
+                AppError::Invalid(format!("The request was malformed: {m}"))
+            }
+            // On the server this means the arguments did not decode; in the browser, the reply.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(m) => {
+                AppError::Invalid(format!("The request was malformed: {m}"))
+            }
+            ServerFnErrorErr::Request(_) => AppError::Unreachable,
+            _ => AppError::Internal,
+        };
+        // Arguments that fail to decode never reach the function body, so the status that
+        // says "your request was bad" is set here, where the server turns them into an error.
+        #[cfg(feature = "ssr")]
+        if let Some(opts) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+                opts.set_status(status);
+            }
+        }
+        error
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_round_trip_with_their_message() {
+        for e in [
+            AppError::Forbidden,
+            AppError::Invalid("Bad date.".into()),
+            AppError::Internal,
+        ] {
+            let json = serde_json::to_value(&e).unwrap();
+            assert_eq!(json["message"], e.to_string());
+            assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+#![recursion_limit = "256"]
+//! Vigil's Leptos app: routes, pages, components and server functions. Rendered on the server
+//! (feature `ssr`) and hydrated in the browser (feature `hydrate`); server-only code lives in
+//! [`server`], browser-only code in [`telemetry_client`].
+
+#[cfg(feature = "hydrate")]
+pub mod answer_store;
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod format;
+pub mod model;
+pub mod monitoring;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+#[cfg(feature = "hydrate")]
+pub mod telemetry_client;
+
+use components::header::Header;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+use pages::{
+    exam_start::ExamStartPage, home::HomePage, not_found::NotFound, player::PlayerPage, result::ResultPage,
+    review::ReviewPage, signin::SignInPage, signup::SignUpPage, timeline::TimelinePage,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in user, loaded once per page load and shared by every page.
+#[derive(Clone, Copy)]
+pub struct MeResource(pub Resource<Result<Option<model::Me>, error::AppError>>);
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me = Resource::new(|| (), |_| api::auth::get_me());
+    provide_context(MeResource(me));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/vigil.css" />
+        <Title formatter=|page: String| if page.is_empty() { "Vigil".to_string() } else { format!("{page} · Vigil") } />
+        <Meta name="description" content="Vigil: proctored exams in the browser, self-hosted." />
+        <Link rel="icon" href="data:," />
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header />
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFound>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("signin") view=SignInPage />
+                    <Route path=path!("signup") view=SignUpPage />
+                    <Route path=path!("exams/:exam_id") view=ExamStartPage />
+                    <Route path=path!("sessions/:session_id") view=PlayerPage />
+                    <Route path=path!("sessions/:session_id/result") view=ResultPage />
+                    <Route path=path!("review") view=ReviewPage />
+                    <Route path=path!("review/sessions/:session_id") view=TimelinePage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Loads `url` as a new page, so the next render sees fresh cookies and data.
+pub fn go_to(url: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        if let Err(e) = window().location().set_href(url) {
+            leptos::logging::error!("navigation failed: {e:?}");
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}

@@ -1,0 +1,190 @@
+//! What server functions return to pages. Plain data, serialisable both ways.
+
+use serde::{Deserialize, Serialize};
+use shared::{FlagType, Role, SessionStatus, Severity};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    /// Every role the user holds, in any organisation.
+    pub roles: Vec<Role>,
+}
+
+impl Me {
+    pub fn has_any(&self, allowed: &[Role]) -> bool {
+        shared::roles::permits(&self.roles, allowed)
+    }
+}
+
+/// Whether a candidate can start an exam now, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Availability {
+    InProgress,
+    Open,
+    Upcoming,
+    Closed,
+    AttemptsUsed,
+}
+
+/// An exam as a candidate sees it on the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateExam {
+    pub exam_id: String,
+    pub title: String,
+    pub organization: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub duration_minutes: i64,
+    pub proctoring_enabled: bool,
+    /// The candidate's session still running, if any.
+    pub open_session_id: Option<String>,
+    /// The candidate's latest submitted attempt, if any.
+    pub submitted_session_id: Option<String>,
+    pub max_attempts: i64,
+    pub attempts_used: i64,
+    pub availability: Availability,
+}
+
+/// An exam's public facts, readable by the candidates enrolled in it and by staff of its org.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExamInfo {
+    pub exam_id: String,
+    pub org_id: String,
+    pub title: String,
+    pub description: String,
+    pub status: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub duration_minutes: i64,
+    pub proctoring_enabled: bool,
+    pub question_count: i64,
+    pub open_session_id: Option<String>,
+    pub submitted_session_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerQuestion {
+    pub question_id: String,
+    pub kind: String,
+    pub stem: String,
+    pub points: i64,
+    pub options: Vec<ChoiceOption>,
+    /// The candidate's saved answer (JSON text), if any.
+    pub saved: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlayerData {
+    pub session_id: String,
+    pub exam_title: String,
+    pub status: SessionStatus,
+    pub deadline_at: i64,
+    pub server_now: i64,
+    pub proctoring_enabled: bool,
+    pub require_fullscreen: bool,
+    /// The last event sequence number the server holds, so the browser continues from it.
+    pub last_seq: i64,
+    pub questions: Vec<PlayerQuestion>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedAnswer {
+    pub question_id: String,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestAck {
+    /// Highest sequence number the server now holds for the session.
+    pub acked_seq: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagEvidence {
+    pub event_id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub description: String,
+    pub client_ms: i64,
+    pub server_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlagView {
+    pub flag_id: String,
+    pub flag_type: FlagType,
+    pub severity: Severity,
+    pub raised_at: i64,
+    pub status: String,
+    pub evidence: Vec<FlagEvidence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FlaggedSession {
+    pub session_id: String,
+    pub exam_title: String,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub status: SessionStatus,
+    pub risk_score: i64,
+    pub started_at: i64,
+    pub flags: Vec<FlagView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub event_id: String,
+    pub seq: i64,
+    pub kind: String,
+    pub description: String,
+    pub client_ms: i64,
+    pub server_ms: i64,
+    /// The event's payload as recorded (JSON), e.g. a paste's length and fingerprint.
+    pub payload: String,
+}
+
+/// One session's evidence, in order, for a reviewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionTimeline {
+    pub session: FlaggedSession,
+    pub events: Vec<TimelineEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultQuestion {
+    pub number: usize,
+    pub stem: String,
+    pub your_answer: Option<String>,
+    pub correct_answer: String,
+    pub points: i64,
+    pub awarded: Option<f64>,
+    pub explanation: Option<String>,
+}
+
+/// A submitted attempt's result, limited to what the exam lets the candidate see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultView {
+    pub exam_title: String,
+    pub submitted_at: i64,
+    /// Submitted by the server at the deadline.
+    pub auto_submitted: bool,
+    pub score_visible: bool,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub percentage: Option<f64>,
+    pub passed: Option<bool>,
+    /// Some answers (essays) wait for a person.
+    pub pending: bool,
+    pub passing_score: i64,
+    /// Filled when the exam shows answers and explanations.
+    pub questions: Vec<ResultQuestion>,
+}

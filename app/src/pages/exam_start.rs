@@ -1,0 +1,103 @@
+//! Before an attempt: the exam's facts, and, when proctoring is on, exactly what is recorded.
+
+use crate::api::exams::{get_exam, start_exam};
+use crate::components::feedback::{ErrorNotice, Loading};
+use crate::format::datetime;
+use crate::model::ExamInfo;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn ExamStartPage() -> impl IntoView {
+    let params = use_params_map();
+    let exam_id = move || params.read().get("exam_id").unwrap_or_default();
+    let exam = Resource::new(exam_id, get_exam);
+    view! {
+        <Title text="Exam" />
+        <Suspense fallback=|| view! { <Loading label="Loading the exam…" /> }>
+            {move || Suspend::new(async move {
+                match exam.await {
+                    Ok(info) => view! { <ExamIntro info /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ExamIntro(info: ExamInfo) -> impl IntoView {
+    let consent = RwSignal::new(false);
+    let exam_id = info.exam_id.clone();
+    let start = Action::new(move |agreed: &bool| start_exam(exam_id.clone(), *agreed));
+    let result = start.value();
+    Effect::new(move |_| {
+        if let Some(Ok(session_id)) = result.get() {
+            crate::go_to(&format!("/sessions/{session_id}"));
+        }
+    });
+    let proctored = info.proctoring_enabled;
+    let resume = info.open_session_id.clone();
+
+    view! {
+        <Title text=info.title.clone() />
+        <article class="card">
+            <h1>{info.title.clone()}</h1>
+            <p>{info.description.clone()}</p>
+            <dl class="facts">
+                <dt>"Questions"</dt>
+                <dd>{info.question_count}</dd>
+                <dt>"Duration"</dt>
+                <dd>{format!("{} minutes, timed by the server", info.duration_minutes)}</dd>
+                <dt>"Open"</dt>
+                <dd>{format!("{} – {}", datetime(info.opens_at), datetime(info.closes_at))}</dd>
+            </dl>
+            {match (resume, info.submitted_session_id.clone()) {
+                (Some(session_id), _) => view! {
+                    <p>"You have an attempt in progress."</p>
+                    <a class="btn btn-primary" href=format!("/sessions/{session_id}")>"Resume exam"</a>
+                }.into_any(),
+                (None, Some(done)) => view! {
+                    <p>"You have submitted this exam."</p>
+                    <a class="btn btn-primary" href=format!("/sessions/{done}/result")>"View your result"</a>
+                }.into_any(),
+                (None, None) => view! {
+                    {proctored.then(|| view! { <MonitoringNotice /> })}
+                    {proctored.then(|| view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=consent on:change=move |ev| consent.set(event_target_checked(&ev)) />
+                            "I have read what is monitored during this exam and I agree to it."
+                        </label>
+                    })}
+                    <div aria-live="assertive">
+                        {move || result.get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+                    </div>
+                    <button
+                        class="btn btn-primary"
+                        disabled=move || start.pending().get() || (proctored && !consent.get())
+                        on:click=move |_| { start.dispatch(consent.get_untracked()); }
+                    >
+                        {move || if start.pending().get() { "Starting…" } else { "Start exam" }}
+                    </button>
+                }.into_any(),
+            }}
+        </article>
+    }
+}
+
+/// Plain words about what the browser records, shown before consent.
+#[component]
+pub fn MonitoringNotice() -> impl IntoView {
+    view! {
+        <section class="notice notice-info" aria-labelledby="monitoring-title">
+            <h2 id="monitoring-title">"What is monitored during this exam"</h2>
+            <p>"While the exam page is open, your browser records:"</p>
+            <ul>
+                <li>"when the exam page is hidden and shown again (for example when you switch to another tab or window);"</li>
+                <li>"the time of each of these events."</li>
+            </ul>
+            <p>"Vigil does not record your screen, your camera, your microphone or what you type outside the exam. A reviewer sees the events above; a flag is never a verdict on its own."</p>
+        </section>
+    }
+}

@@ -1,0 +1,9 @@
+pub mod exam_start;
+pub mod home;
+pub mod not_found;
+pub mod player;
+pub mod result;
+pub mod review;
+pub mod signin;
+pub mod signup;
+pub mod timeline;

@@ -1,0 +1,96 @@
+//! Exam attempts as the candidate owns them.
+
+use super::db::{self, exam_sessions::ExamSessionRow};
+use super::AppState;
+use crate::error::AppError;
+use shared::grading::{grade, percentage, AnswerKey, Outcome, QuestionKind};
+use shared::SessionStatus;
+use sqlx::AnyPool;
+
+/// The caller's own exam session, open or not. Someone else's looks like none: Forbidden.
+pub async fn own_session(
+    state: &AppState,
+    user_id: &str,
+    session_id: &str,
+) -> Result<ExamSessionRow, AppError> {
+    db::exam_sessions::find(&state.pool, session_id)
+        .await?
+        .filter(|s| s.user_id == user_id)
+        .ok_or(AppError::Forbidden)
+}
+
+/// The caller's own exam session, still open for answers, or why not.
+pub async fn open_session_of(
+    state: &AppState,
+    user_id: &str,
+    session_id: &str,
+) -> Result<ExamSessionRow, AppError> {
+    let session = own_session(state, user_id, session_id).await?;
+    if session.submitted_at.is_some() {
+        return Err(AppError::Conflict(
+            "This exam has been submitted: answers can no longer change.".into(),
+        ));
+    }
+    let status: SessionStatus = session.status.parse().map_err(|_| AppError::Internal)?;
+    if !super::ingest::is_open(status) {
+        return Err(AppError::Conflict("This exam session has ended.".into()));
+    }
+    Ok(session)
+}
+
+/// Submits an attempt and grades it: objective questions now, essays pending a person.
+/// `auto` marks a submission the server made at the deadline. Refused if already submitted.
+pub async fn submit(pool: &AnyPool, session_id: &str, now: i64, auto: bool) -> Result<(), AppError> {
+    let mut tx = db::begin_write(pool).await?;
+    if !db::exam_sessions::mark_submitted(&mut *tx, session_id, now, auto).await? {
+        return Err(AppError::Conflict("This exam has already been submitted.".into()));
+    }
+    let session = db::exam_sessions::find(&mut *tx, session_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let exam = db::exams::find(&mut *tx, &session.exam_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let questions = db::exams::questions_with_keys(&mut *tx, &exam.bank_id).await?;
+    let answers = db::answers::for_session(&mut *tx, session_id).await?;
+    let (mut score, mut max, mut pending) = (0.0_f64, 0.0_f64, false);
+    for q in &questions {
+        let points = q.points as f64;
+        max += points;
+        let kind: QuestionKind = q.kind.parse().unwrap_or(QuestionKind::Essay);
+        let key: AnswerKey = serde_json::from_str(&q.answer_json).unwrap_or(AnswerKey::None);
+        let answer = answers.iter().find(|a| a.question_id == q.id);
+        let response = answer.and_then(|a| serde_json::from_str::<serde_json::Value>(&a.value_json).ok());
+        match grade(kind, &key, points, response.as_ref()) {
+            Outcome::Scored(p) => {
+                score += p;
+                if answer.is_some() {
+                    db::answers::set_points(&mut *tx, session_id, &q.id, Some(p)).await?;
+                }
+            }
+            Outcome::Pending => pending = true,
+        }
+    }
+    let passed = (!pending).then(|| i64::from(percentage(score, max) >= exam.passing_score as f64));
+    let status = if pending { "PENDING" } else { "GRADED" };
+    db::exam_sessions::record_grade(&mut *tx, session_id, score, max, status, passed).await?;
+    db::exams::set_enrollment_status(&mut *tx, &session.enrollment_id, "COMPLETED").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// `items` in the order an attempt shows them: shuffled by `seed` (the session id and what is
+/// being ordered), the same every time for the same attempt.
+pub fn in_attempt_order<T>(items: Vec<T>, seed: &str) -> Vec<T> {
+    let order = shared::shuffle::permutation(seed, items.len());
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|i| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+/// The seed that orders an attempt's questions.
+pub fn question_seed(session_id: &str) -> String {
+    format!("{session_id}/questions")
+}

@@ -1,0 +1,67 @@
+//! `audit_log`: append-only record of security-relevant actions.
+
+use sqlx::AnyExecutor;
+
+pub const SIGN_IN: &str = "SIGN_IN";
+pub const SIGN_IN_FAILED: &str = "SIGN_IN_FAILED";
+pub const SIGN_IN_REFUSED: &str = "SIGN_IN_REFUSED";
+pub const SIGN_OUT: &str = "SIGN_OUT";
+pub const SIGN_UP: &str = "SIGN_UP";
+
+pub struct Entry<'a> {
+    pub action: &'a str,
+    pub actor_user_id: Option<&'a str>,
+    pub org_id: Option<&'a str>,
+    /// What the action was about: for sign-ins, the email address tried.
+    pub subject: Option<&'a str>,
+    pub ip: Option<&'a str>,
+    pub detail: Option<&'a str>,
+}
+
+pub async fn record<'e>(db: impl AnyExecutor<'e>, e: Entry<'_>, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, action, actor_user_id, org_id, subject, ip, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(crate::server::new_id())
+    .bind(now)
+    .bind(e.action)
+    .bind(e.actor_user_id)
+    .bind(e.org_id)
+    .bind(e.subject)
+    .bind(e.ip)
+    .bind(e.detail)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// How many times `action` was recorded for `subject` since `since`.
+pub async fn count_for_subject<'e>(
+    db: impl AnyExecutor<'e>,
+    action: &str,
+    subject: &str,
+    since: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND subject = $2 AND at >= $3")
+        .bind(action)
+        .bind(subject)
+        .bind(since)
+        .fetch_one(db)
+        .await
+}
+
+/// How many times `action` was recorded from `ip` since `since`.
+pub async fn count_for_ip<'e>(
+    db: impl AnyExecutor<'e>,
+    action: &str,
+    ip: &str,
+    since: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND ip = $2 AND at >= $3")
+        .bind(action)
+        .bind(ip)
+        .bind(since)
+        .fetch_one(db)
+        .await
+}

@@ -1,0 +1,272 @@
+//! `exam_sessions`: one candidate's attempt at one exam.
+
+use sqlx::{AnyExecutor, FromRow};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ExamSessionRow {
+    pub id: String,
+    pub exam_id: String,
+    pub user_id: String,
+    pub status: String,
+    pub started_at: i64,
+    pub deadline_at: i64,
+    pub enrollment_id: String,
+    pub submitted_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, exam_id, user_id, status, started_at, deadline_at, enrollment_id, submitted_at";
+
+pub async fn find<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<ExamSessionRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM exam_sessions WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The user's session of this exam that has not been submitted, if any.
+pub async fn open_for<'e>(
+    db: impl AnyExecutor<'e>,
+    exam_id: &str,
+    user_id: &str,
+) -> sqlx::Result<Option<ExamSessionRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM exam_sessions WHERE exam_id = $1 AND user_id = $2 \
+         AND submitted_at IS NULL AND status IN ('IN_PROGRESS', 'FLAGGED', 'UNDER_REVIEW') \
+         ORDER BY attempt_no DESC LIMIT 1"
+    ))
+    .bind(exam_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn count_attempts<'e>(db: impl AnyExecutor<'e>, enrollment_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM exam_sessions WHERE enrollment_id = $1")
+        .bind(enrollment_id)
+        .fetch_one(db)
+        .await
+}
+
+pub struct NewExamSession<'a> {
+    pub id: &'a str,
+    pub exam_id: &'a str,
+    pub enrollment_id: &'a str,
+    pub user_id: &'a str,
+    pub attempt_no: i64,
+    pub consented_at: Option<i64>,
+    pub started_at: i64,
+    pub deadline_at: i64,
+}
+
+pub async fn insert<'e>(db: impl AnyExecutor<'e>, s: NewExamSession<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO exam_sessions (id, exam_id, enrollment_id, user_id, attempt_no, status, consented_at, started_at, deadline_at) \
+         VALUES ($1, $2, $3, $4, $5, 'IN_PROGRESS', $6, $7, $8)",
+    )
+    .bind(s.id)
+    .bind(s.exam_id)
+    .bind(s.enrollment_id)
+    .bind(s.user_id)
+    .bind(s.attempt_no)
+    .bind(s.consented_at)
+    .bind(s.started_at)
+    .bind(s.deadline_at)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Stores the risk score from the session's open flags and, when any is open, marks an
+/// in-progress session FLAGGED.
+pub async fn update_risk<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    risk_score: i64,
+    flagged: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE exam_sessions SET risk_score = $2, \
+         status = CASE WHEN $3 = 1 AND status = 'IN_PROGRESS' THEN 'FLAGGED' ELSE status END WHERE id = $1",
+    )
+    .bind(id)
+    .bind(risk_score)
+    .bind(i64::from(flagged))
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// What the telemetry pipeline needs to know about a session: whose it is, the owning
+/// organisation (for live notices) and how sensitive its exam's rules are.
+#[derive(Debug, Clone, FromRow)]
+pub struct TelemetryTarget {
+    pub id: String,
+    pub user_id: String,
+    pub status: String,
+    pub org_id: String,
+    pub sensitivity: String,
+    pub proctoring_enabled: i64,
+    pub submitted_at: Option<i64>,
+}
+
+pub async fn telemetry_target<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+) -> sqlx::Result<Option<TelemetryTarget>> {
+    sqlx::query_as(
+        "SELECT s.id, s.user_id, s.status, e.org_id, e.sensitivity, e.proctoring_enabled, s.submitted_at \
+         FROM exam_sessions s JOIN exams e ON e.id = s.exam_id WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct FlaggedSessionRow {
+    pub id: String,
+    pub org_id: String,
+    pub exam_title: String,
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub status: String,
+    pub risk_score: i64,
+    pub started_at: i64,
+}
+
+/// Sessions with at least one flag in the given organisations, riskiest first.
+pub async fn flagged_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+) -> sqlx::Result<Vec<FlaggedSessionRow>> {
+    sqlx::query_as(
+        "SELECT s.id, e.org_id, e.title AS exam_title, u.display_name AS candidate_name, \
+         u.email AS candidate_email, s.status, s.risk_score, s.started_at FROM exam_sessions s \
+         JOIN exams e ON e.id = s.exam_id JOIN users u ON u.id = s.user_id \
+         WHERE e.org_id = $1 AND EXISTS (SELECT 1 FROM flags f WHERE f.session_id = s.id) \
+         ORDER BY s.risk_score DESC, s.started_at DESC LIMIT 200",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await
+}
+
+/// One session in the shape reviewers see, whatever its flags.
+pub async fn review_row<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<FlaggedSessionRow>> {
+    sqlx::query_as(
+        "SELECT s.id, e.org_id, e.title AS exam_title, u.display_name AS candidate_name, \
+         u.email AS candidate_email, s.status, s.risk_score, s.started_at FROM exam_sessions s \
+         JOIN exams e ON e.id = s.exam_id JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct LastHeard {
+    pub id: String,
+    pub org_id: String,
+    pub sensitivity: String,
+    pub last_event_id: String,
+    pub last_server_ms: i64,
+}
+
+/// Open proctored sessions still within their deadline, with the last event the server heard.
+pub async fn last_heard<'e>(db: impl AnyExecutor<'e>, now: i64) -> sqlx::Result<Vec<LastHeard>> {
+    sqlx::query_as(
+        "SELECT s.id, e.org_id, e.sensitivity, p.id AS last_event_id, p.server_ms AS last_server_ms \
+         FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
+         JOIN proctor_events p ON p.session_id = s.id \
+         AND p.seq = (SELECT MAX(seq) FROM proctor_events q WHERE q.session_id = s.id) \
+         WHERE s.status IN ('IN_PROGRESS', 'FLAGGED', 'UNDER_REVIEW') AND s.submitted_at IS NULL \
+         AND e.proctoring_enabled = 1 AND s.deadline_at > $1",
+    )
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
+
+/// Marks the attempt submitted unless it already is; returns whether this call did it.
+pub async fn mark_submitted<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    now: i64,
+    auto: bool,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE exam_sessions SET submitted_at = $2, auto_submitted = $3, \
+         status = CASE WHEN status = 'IN_PROGRESS' THEN 'COMPLETED' ELSE status END \
+         WHERE id = $1 AND submitted_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(i64::from(auto))
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn record_grade<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    score: f64,
+    max_score: f64,
+    grading_status: &str,
+    passed: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE exam_sessions SET score = $2, max_score = $3, grading_status = $4, passed = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(score)
+    .bind(max_score)
+    .bind(grading_status)
+    .bind(passed)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Attempts still open whose deadline is at or before `now`.
+pub async fn due<'e>(db: impl AnyExecutor<'e>, now: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT id FROM exam_sessions WHERE submitted_at IS NULL AND deadline_at <= $1")
+        .bind(now)
+        .fetch_all(db)
+        .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct GradeRow {
+    pub submitted_at: Option<i64>,
+    pub auto_submitted: i64,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub grading_status: Option<String>,
+    pub passed: Option<i64>,
+}
+
+pub async fn grade_of<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<GradeRow>> {
+    sqlx::query_as(
+        "SELECT submitted_at, auto_submitted, score, max_score, grading_status, passed FROM exam_sessions WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The user's latest submitted attempt at an exam, if any.
+pub async fn last_submitted<'e>(
+    db: impl AnyExecutor<'e>,
+    exam_id: &str,
+    user_id: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT id FROM exam_sessions WHERE exam_id = $1 AND user_id = $2 AND submitted_at IS NOT NULL \
+         ORDER BY attempt_no DESC LIMIT 1",
+    )
+    .bind(exam_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}

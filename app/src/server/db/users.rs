@@ -1,0 +1,39 @@
+//! `users`.
+
+use sqlx::{AnyExecutor, FromRow};
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+}
+
+pub async fn find_by_email<'e>(db: impl AnyExecutor<'e>, email: &str) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as("SELECT id, email, display_name, password_hash FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn insert<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id)
+    .bind(email)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}

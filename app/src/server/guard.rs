@@ -1,0 +1,35 @@
+//! The one access check: does the caller hold one of these roles in the organisation that
+//! owns the data? Every server function goes through here before it reads or writes.
+
+use super::{auth, db, AppState};
+use crate::error::AppError;
+use shared::Role;
+
+/// The signed-in caller together with the roles that let them in.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: db::users::UserRow,
+    pub roles: Vec<Role>,
+}
+
+/// Signs in the caller from the request and checks `allowed` in `org_id`.
+pub async fn require_role(state: &AppState, org_id: &str, allowed: &[Role]) -> Result<Caller, AppError> {
+    let user = auth::current_user(state).await?;
+    check(state, user, org_id, allowed).await
+}
+
+/// Checks `allowed` in `org_id` for a caller already signed in.
+pub async fn check(
+    state: &AppState,
+    user: db::users::UserRow,
+    org_id: &str,
+    allowed: &[Role],
+) -> Result<Caller, AppError> {
+    let roles = db::orgs::roles_in_org(&state.pool, &user.id, org_id).await?;
+    if shared::roles::permits(&roles, allowed) {
+        Ok(Caller { user, roles })
+    } else {
+        tracing::info!(user = %user.id, org = %org_id, "role check refused");
+        Err(AppError::Forbidden)
+    }
+}

@@ -1,0 +1,80 @@
+//! Server-only code: state, database access, authentication and the role guard. Compiled with
+//! the `ssr` feature only, so none of it (nor sqlx, argon2, tokio) reaches the wasm bundle.
+
+pub mod attempts;
+pub mod auth;
+pub mod db;
+pub mod deadlines;
+pub mod demo;
+pub mod guard;
+pub mod ingest;
+pub mod review;
+pub mod watch;
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use sqlx::AnyPool;
+
+/// What every request handler and server function shares.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: AnyPool,
+    /// Whether the session cookie carries `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    pub ingestor: ingest::Ingestor,
+}
+
+impl AppState {
+    /// State over `pool`, with the telemetry writer and the silence watch started on the
+    /// current runtime.
+    pub fn new(pool: AnyPool, secure_cookies: bool) -> AppState {
+        let ingestor = ingest::Ingestor::start(pool.clone());
+        watch::start(pool.clone(), ingestor.notices.clone());
+        deadlines::start(pool.clone());
+        AppState {
+            ingestor,
+            pool,
+            secure_cookies,
+        }
+    }
+}
+
+/// The state provided to server functions by the router.
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// Sets the HTTP status of a server function's response from its error, so programs see a 4xx
+/// with a reason and people see the reason in the page.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(e) = &result {
+        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
+            opts.set_status(
+                http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+    result
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A time-ordered id (UUID v7), as stored in every table.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error");
+        AppError::Internal
+    }
+}

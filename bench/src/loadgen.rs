@@ -1,0 +1,345 @@
+//! Load generator for the telemetry stream. N candidates (seeded with `vigil seed-load N`)
+//! sign in over HTTP, start their exam, open a WebSocket each and stream events; it prints
+//! events/s accepted, acknowledgement latency p50/p99, the server's peak RSS and the events
+//! lost (acknowledged but not in the database afterwards).
+//!
+//! ```text
+//! loadgen --base http://127.0.0.1:3000 --database-url sqlite://data/vigil.db \
+//!         --candidates 2000 --mode paced --rate 10 --seconds 30 --server-pid 1234
+//! ```
+//! `--mode paced`: each candidate sends `rate` events per second, one batch a second.
+//! `--mode saturate`: each candidate sends a batch of `--batch` events, waits for its
+//! acknowledgement, and sends the next at once.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use shared::telemetry::{ClientFrame, Envelope, EventKind, ServerFrame, ENVELOPE_VERSION};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+const PASSWORD: &str = "vigil-demo-password";
+
+#[derive(Clone, Debug)]
+struct Args {
+    base: String,
+    database_url: Option<String>,
+    candidates: usize,
+    paced: bool,
+    rate: u64,
+    batch: usize,
+    seconds: u64,
+    server_pid: Option<u32>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        base: "http://127.0.0.1:3000".into(),
+        database_url: None,
+        candidates: 100,
+        paced: true,
+        rate: 10,
+        batch: 50,
+        seconds: 20,
+        server_pid: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--base" => a.base = value()?,
+            "--database-url" => a.database_url = Some(value()?),
+            "--candidates" => a.candidates = value()?.parse().map_err(|e| format!("--candidates: {e}"))?,
+            "--mode" => a.paced = value()? != "saturate",
+            "--rate" => a.rate = value()?.parse().map_err(|e| format!("--rate: {e}"))?,
+            "--batch" => a.batch = value()?.parse().map_err(|e| format!("--batch: {e}"))?,
+            "--seconds" => a.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
+            "--server-pid" => {
+                a.server_pid = Some(value()?.parse().map_err(|e| format!("--server-pid: {e}"))?)
+            }
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    Ok(a)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Signs candidate `i` in, starts (or resumes) the exam; returns (cookie, session id).
+async fn prepare(base: &str, exam_id: &str, i: usize) -> Result<(String, String), String> {
+    let http = reqwest::Client::new();
+    let email = format!("load-{i}@load.vigil.test");
+    let r = http
+        .post(format!("{base}/api/sign_in"))
+        .form(&[("email", email.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !r.status().is_success() {
+        return Err(format!("sign in {email}: {}", r.status()));
+    }
+    let cookie = r
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .ok_or("no session cookie")?
+        .to_string();
+    let r = http
+        .post(format!("{base}/api/start_exam"))
+        .header("cookie", &cookie)
+        .form(&[("exam_id", exam_id), ("consent", "true")])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let body: Value = r.json().await.map_err(|e| e.to_string())?;
+    let sid = body.as_str().ok_or(format!("start exam: {body}"))?.to_string();
+    Ok((cookie, sid))
+}
+
+#[derive(Default)]
+struct Totals {
+    sent: AtomicU64,
+    acked: AtomicU64,
+    refused: AtomicU64,
+    latencies_us: Mutex<Vec<u32>>,
+}
+
+/// One candidate's stream. Returns (first seq sent, last seq acknowledged).
+async fn candidate(
+    args: Args,
+    cookie: String,
+    sid: String,
+    totals: Arc<Totals>,
+    start: Instant,
+    end: Instant,
+) -> Result<(i64, i64), String> {
+    let url = format!("{}/ws/telemetry/{sid}", args.base.replace("http://", "ws://"));
+    let mut req = url.into_client_request().map_err(|e| e.to_string())?;
+    req.headers_mut()
+        .insert("cookie", cookie.parse().map_err(|_| "bad cookie")?);
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut stored = match next(&mut ws).await? {
+        ServerFrame::Hello { last_seq } => last_seq,
+        other => return Err(format!("expected hello, got {other:?}")),
+    };
+    let first = stored + 1;
+    let per_batch = if args.paced {
+        args.rate.max(1) as usize
+    } else {
+        args.batch
+    };
+    // Spread the paced candidates over the second so batches do not arrive in lockstep.
+    let mut tick = tokio::time::interval_at(
+        tokio::time::Instant::from_std(start + Duration::from_micros(rand_offset(&sid))),
+        Duration::from_secs(1),
+    );
+    while Instant::now() < end {
+        if args.paced {
+            tick.tick().await;
+        }
+        let events: Vec<Envelope> = (1..=per_batch as i64)
+            .map(|k| Envelope {
+                v: ENVELOPE_VERSION,
+                session_id: sid.clone(),
+                seq: stored + k,
+                client_ms: now_ms(),
+                // Mostly heartbeats, with the odd focus loss so the rules have work to do.
+                kind: if (stored + k) % 250 == 0 {
+                    EventKind::WindowBlur
+                } else {
+                    EventKind::Heartbeat
+                },
+            })
+            .collect();
+        let text = serde_json::to_string(&ClientFrame::Batch { events }).map_err(|e| e.to_string())?;
+        let sent_at = Instant::now();
+        ws.send(Message::Text(text.into()))
+            .await
+            .map_err(|e| e.to_string())?;
+        totals.sent.fetch_add(per_batch as u64, Ordering::Relaxed);
+        match next(&mut ws).await? {
+            ServerFrame::Ack { seq } => {
+                let us = sent_at.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                if let Ok(mut l) = totals.latencies_us.lock() {
+                    l.push(us);
+                }
+                totals.acked.fetch_add((seq - stored) as u64, Ordering::Relaxed);
+                stored = seq;
+            }
+            ServerFrame::Error { reason } => {
+                totals.refused.fetch_add(per_batch as u64, Ordering::Relaxed);
+                if !reason.contains("too many events") {
+                    return Err(reason);
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            ServerFrame::Hello { .. } => return Err("unexpected hello".into()),
+        }
+    }
+    let _ = ws.close(None).await;
+    Ok((first, stored))
+}
+
+fn rand_offset(sid: &str) -> u64 {
+    let h = shared::telemetry::paste_fingerprint(sid);
+    u64::from_str_radix(&h[..8], 16).unwrap_or(0) % 1_000_000
+}
+
+async fn next(
+    ws: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+) -> Result<ServerFrame, String> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(t))) => return serde_json::from_str(t.as_str()).map_err(|e| e.to_string()),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(other)) => return Err(format!("unexpected message {other:?}")),
+            Some(Err(e)) => return Err(e.to_string()),
+            None => return Err("connection closed".into()),
+        }
+    }
+}
+
+/// Peak resident memory of a process in MiB (VmHWM), where /proc has it.
+fn peak_rss_mib(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx] as f64 / 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("loadgen: {e}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = run(args).await {
+        eprintln!("loadgen: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let db_url = args
+        .database_url
+        .clone()
+        .ok_or("--database-url is needed to count stored events")?;
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&db_url).await.map_err(|e| e.to_string())?;
+    let exam_id: String = sqlx::query_scalar(
+        "SELECT e.id FROM exams e JOIN organizations o ON o.id = e.org_id WHERE o.slug = 'load' LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .map_err(|_| "no load-test exam: run `vigil seed-load N` against this database first".to_string())?;
+
+    eprintln!("signing in {} candidates…", args.candidates);
+    let t0 = Instant::now();
+    let mut prepared = Vec::with_capacity(args.candidates);
+    let mut pending = futures_util::stream::iter((0..args.candidates).map(|i| {
+        let (base, exam_id) = (args.base.clone(), exam_id.clone());
+        async move { prepare(&base, &exam_id, i).await }
+    }))
+    .buffer_unordered(16);
+    while let Some(r) = pending.next().await {
+        prepared.push(r?);
+    }
+    eprintln!(
+        "signed in and started in {:.1} s; streaming for {} s…",
+        t0.elapsed().as_secs_f64(),
+        args.seconds
+    );
+
+    let totals = Arc::new(Totals::default());
+    let start = Instant::now() + Duration::from_millis(500);
+    let end = start + Duration::from_secs(args.seconds);
+    let tasks: Vec<_> = prepared
+        .into_iter()
+        .map(|(cookie, sid)| {
+            let (args, totals, sid2) = (args.clone(), Arc::clone(&totals), sid.clone());
+            (
+                sid,
+                tokio::spawn(candidate(args, cookie, sid2, totals, start, end)),
+            )
+        })
+        .collect();
+    let mut ranges = Vec::new();
+    let mut failures = 0;
+    for (sid, task) in tasks {
+        match task.await {
+            Ok(Ok((first, last))) => ranges.push((sid, first, last)),
+            Ok(Err(e)) => {
+                failures += 1;
+                if failures <= 5 {
+                    eprintln!("candidate failed: {e}");
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                eprintln!("candidate task panicked: {e}");
+            }
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64().max(0.001);
+
+    let mut lost = 0i64;
+    for (sid, first, last) in &ranges {
+        if last < first {
+            continue;
+        }
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM proctor_events WHERE session_id = $1 AND seq >= $2 AND seq <= $3",
+        )
+        .bind(sid)
+        .bind(first)
+        .bind(last)
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        lost += (last - first + 1) - stored;
+    }
+    let mut lat = totals.latencies_us.lock().map(|l| l.clone()).unwrap_or_default();
+    lat.sort_unstable();
+    let acked = totals.acked.load(Ordering::Relaxed);
+    let report = json!({
+        "mode": if args.paced { "paced" } else { "saturate" },
+        "backend": db_url.split(':').next(),
+        "candidates": args.candidates,
+        "candidates_failed": failures,
+        "seconds": (elapsed * 10.0).round() / 10.0,
+        "events_sent": totals.sent.load(Ordering::Relaxed),
+        "events_acked": acked,
+        "events_refused_rate_limit": totals.refused.load(Ordering::Relaxed),
+        "events_per_sec_accepted": (acked as f64 / elapsed).round(),
+        "ack_latency_ms_p50": percentile(&lat, 0.50),
+        "ack_latency_ms_p99": percentile(&lat, 0.99),
+        "ack_latency_ms_max": percentile(&lat, 1.0),
+        "server_peak_rss_mib": args.server_pid.and_then(peak_rss_mib),
+        "events_lost": lost,
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}

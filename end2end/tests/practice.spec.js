@@ -1,0 +1,46 @@
+// Every question type, answered by keyboard and mouse; answers typed offline survive; an
+// essay leaves the result pending.
+const { test } = require('@playwright/test');
+const { expect, hydrated, signIn } = require('./helpers');
+
+test('answers typed offline are kept, sent when back online, and still there after a reload', async ({ page, context }) => {
+  await signIn(page, 'candidate@demo.vigil.test');
+  await page.getByRole('link', { name: /Open exam: Web Security/ }).click();
+  await expect(page.getByRole('heading', { name: 'What is monitored during this exam' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Start exam' }).click();
+  await page.waitForURL(/\/sessions\//);
+  await hydrated(page);
+  await expect(page.getByTestId('monitoring')).toHaveCount(0);
+
+  await page.getByLabel('Content-Security-Policy').check();
+  await page.getByLabel('X-Content-Type-Options').check();
+  // The practice exam shuffles question order per attempt: find each question by its text.
+  const field = (stem) => page.getByRole('group', { name: stem }).getByLabel('Your answer');
+  const numeric = field(/How many bits/);
+  const short = field(/cookie attribute/);
+  const essay = field(/passwords are stored/);
+  await numeric.fill('64');
+  await short.fill('HttpOnly');
+  await expect(page.getByTestId('save-state')).toContainText('Saved at');
+
+  // The connection drops while the candidate writes the essay.
+  await context.setOffline(true);
+  await essay.fill('Salted hashes defeat lookup tables; slow hashing makes guessing expensive.');
+  await expect(page.getByTestId('save-state')).toContainText('Offline: your answers are kept on this device');
+  await context.setOffline(false);
+  await expect(page.getByTestId('save-state')).toContainText('Saved at', { timeout: 15_000 });
+
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByLabel('Content-Security-Policy')).toBeChecked();
+  await expect(page.getByLabel('X-Content-Type-Options')).toBeChecked();
+  await expect(page.getByLabel('Accept-Language')).not.toBeChecked();
+  await expect(numeric).toHaveValue('64');
+  await expect(essay).toHaveValue('Salted hashes defeat lookup tables; slow hashing makes guessing expensive.');
+
+  await page.getByRole('button', { name: 'Submit exam…' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Submit now' }).click();
+  await page.waitForURL(/\/result$/);
+  await expect(page.getByTestId('outcome')).toContainText('waiting for an instructor');
+  await expect(page.getByTestId('score')).toHaveText('Score: 4 of 7 points (57.1%)');
+});

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what building and testing Vigil needs, skipping what is already there.
+# Sourced by run.sh and test.sh; `scripts/setup.sh [--test]` also works on its own.
+set -euo pipefail
+
+VIGIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CARGO_LEPTOS_VERSION="0.3.10" # 0.3.11 needs a newer rustc than 1.95
+export PATH="$HOME/.cargo/bin:$VIGIL_ROOT/end2end/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes about 15 minutes once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+  fi
+  # wasm-bindgen's CLI must match the library version in Cargo.lock exactly.
+  local wbg
+  wbg="$(grep -A1 '^name = "wasm-bindgen"$' "$VIGIL_ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
+    say "installing wasm-bindgen-cli $wbg (takes a few minutes once)"
+    # Without --locked: a locked dependency of this version is no longer in the registry.
+    cargo install wasm-bindgen-cli --version "$wbg"
+  fi
+}
+
+ensure_browser_tools() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's chromium"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q chromium
+  fi
+  if [ ! -d "$VIGIL_ROOT/end2end/node_modules/@playwright/test" ]; then
+    say "installing the end-to-end test packages"
+    (cd "$VIGIL_ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+  fi
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  ensure_rust_tools
+  if [ "${1:-}" = "--test" ]; then ensure_browser_tools; fi
+fi

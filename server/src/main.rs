@@ -1,0 +1,114 @@
+#![recursion_limit = "256"]
+//! `vigil`: serves the app. `vigil --demo` seeds demo data first; `vigil seed-demo` only seeds.
+
+mod config;
+mod review_live;
+mod routes;
+mod telemetry_ws;
+
+use app::server::{db, demo, AppState};
+use config::Config;
+use std::net::SocketAddr;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Debug, thiserror::Error)]
+enum StartError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("cannot seed demo data: {0}")]
+    Seed(app::error::AppError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+    #[error("server stopped with an error: {0}")]
+    Serve(std::io::Error),
+    #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N or nothing")]
+    Usage(String),
+}
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("vigil: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), StartError> {
+    let mut seed = false;
+    let mut serve = true;
+    let mut load_candidates = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--demo" => seed = true,
+            "seed-demo" => {
+                seed = true;
+                serve = false;
+            }
+            "seed-load" => {
+                let n = args.next().and_then(|n| n.parse::<usize>().ok());
+                load_candidates =
+                    Some(n.ok_or_else(|| StartError::Usage("seed-load needs a number".into()))?);
+                serve = false;
+            }
+            other => return Err(StartError::Usage(other.to_string())),
+        }
+    }
+    let config = Config::from_env()?;
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+
+    let pool = db::connect_and_migrate(&config.database_url, config.max_db_connections).await?;
+    if seed {
+        let seeded = demo::seed_demo(&pool).await.map_err(StartError::Seed)?;
+        tracing::info!(org_id = %seeded.org_id, exam_id = %seeded.exam_id, "demo data ready");
+    }
+    if let Some(n) = load_candidates {
+        let seeded = demo::seed_load(&pool, n).await.map_err(StartError::Seed)?;
+        tracing::info!(exam_id = %seeded.exam_id, candidates = n, "load-test candidates ready");
+    }
+    if !serve {
+        return Ok(());
+    }
+
+    let state = AppState::new(pool.clone(), config.secure_cookies);
+    let app = routes::router(&config, state);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| StartError::Listen(config.listen, e))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| StartError::Listen(config.listen, e))?;
+    tracing::info!("Vigil listening on http://{local}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
+    pool.close().await;
+    tracing::info!("Vigil stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

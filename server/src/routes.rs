@@ -1,0 +1,86 @@
+//! The router: Leptos pages and server functions, health, static files, request tracing.
+
+use crate::config::Config;
+use app::server::{db, AppState};
+use app::{shell, App};
+use axum::extract::{FromRef, State};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use http::{Request, StatusCode};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(s: &ServerState) -> Self {
+        s.leptos.clone()
+    }
+}
+
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("vigil")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build()
+}
+
+pub fn router(config: &Config, app_state: AppState) -> Router {
+    let leptos = leptos_options(config);
+    let routes = generate_route_list(App);
+    let state = ServerState {
+        leptos: leptos.clone(),
+        app: app_state.clone(),
+    };
+    let context_state = app_state.clone();
+    let fallback_state = app_state.clone();
+    let request_id = http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/ws/telemetry/{session_id}", get(crate::telemetry_ws::upgrade))
+        .route("/api/review/live", get(crate::review_live::stream))
+        .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(
+            leptos_axum::file_and_error_handler_with_context::<ServerState, _>(
+                move || provide_context(fallback_state.clone()),
+                shell,
+            ),
+        )
+        .with_state(state)
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+        }))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
+    let ok = db::ping(&state.app.pool).await;
+    let status = if ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = serde_json::json!({
+        "status": if ok { "ok" } else { "degraded" },
+        "database": if ok { "ok" } else { "unreachable" },
+    });
+    (status, Json(body))
+}

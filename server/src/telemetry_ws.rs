@@ -1,0 +1,155 @@
+//! `GET /ws/telemetry/{session_id}`: the candidate's browser streams proctoring events here.
+//!
+//! The upgrade is refused unless the cookie signs in the candidate who owns the session and
+//! the session is open. Every frame is then checked (size, shape, sequence, clock, rate); a
+//! bad frame gets an error frame with the reason and changes nothing; a good batch is stored
+//! and acknowledged by sequence number.
+
+use crate::routes::ServerState;
+use app::error::AppError;
+use app::server::{auth, db, ingest};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use shared::telemetry::{ClientFrame, ServerFrame, MAX_FRAME_BYTES};
+use std::time::Instant;
+use tracing::Instrument;
+
+/// Sustained events per second one session may send…
+const RATE_PER_SEC: f64 = 50.0;
+/// …with bursts up to this many (a reconnect re-sends what queued up while offline).
+const RATE_BURST: f64 = 2_000.0;
+
+pub async fn upgrade(
+    ws: WebSocketUpgrade,
+    Path(session_id): Path<String>,
+    State(state): State<ServerState>,
+    headers: HeaderMap,
+) -> Response {
+    let app = state.app;
+    let checked = async {
+        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let target = ingest::stream_target(&app, &user.id, &session_id).await?;
+        let stored = db::events::max_seq(&app.pool, &session_id).await?;
+        Ok::<_, AppError>((user.id, target, stored))
+    }
+    .await;
+    let (user_id, target, stored) = match checked {
+        Ok(ok) => ok,
+        Err(e) => return refuse(e),
+    };
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string();
+    let span = tracing::info_span!("telemetry", %request_id, session_id = %target.session_id, %user_id);
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        // Thousands of candidates stay connected: keep per-socket buffers small.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        .on_upgrade(move |socket| stream(socket, app.ingestor.clone(), target, stored).instrument(span))
+}
+
+fn refuse(e: AppError) -> Response {
+    let status = http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    (status, axum::Json(e)).into_response()
+}
+
+/// A token bucket: refuses a batch that would exceed the session's rate.
+struct Rate {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Rate {
+    fn take(&mut self, n: usize) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC;
+        self.tokens = (self.tokens + refill).min(RATE_BURST);
+        self.at = now;
+        if self.tokens >= n as f64 {
+            self.tokens -= n as f64;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+async fn stream(
+    mut socket: WebSocket,
+    ingestor: ingest::Ingestor,
+    target: ingest::StreamTarget,
+    mut stored: i64,
+) {
+    tracing::debug!(stored, "telemetry stream open");
+    if send(&mut socket, &ServerFrame::Hello { last_seq: stored })
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let mut rate = Rate {
+        tokens: RATE_BURST,
+        at: Instant::now(),
+    };
+    while let Some(msg) = socket.recv().await {
+        let text = match msg {
+            Ok(Message::Text(text)) => text,
+            Ok(Message::Close(_)) => break,
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            Ok(Message::Binary(_)) => {
+                let _ = error(&mut socket, "binary frames are not accepted; send JSON text").await;
+                continue;
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "telemetry stream broke");
+                break;
+            }
+        };
+        let reply = match serde_json::from_str::<ClientFrame>(text.as_str()) {
+            Err(e) => ServerFrame::Error {
+                reason: format!("malformed frame: {e}"),
+            },
+            Ok(ClientFrame::Batch { events }) if !rate.take(events.len()) => ServerFrame::Error {
+                reason: format!("too many events: at most {RATE_PER_SEC} per second; slow down and re-send"),
+            },
+            Ok(ClientFrame::Batch { events }) => {
+                match ingest::accept(&ingestor, &target, stored, events).await {
+                    Ok(acked) => {
+                        stored = acked;
+                        ServerFrame::Ack { seq: acked }
+                    }
+                    Err(e) => ServerFrame::Error {
+                        reason: e.to_string(),
+                    },
+                }
+            }
+        };
+        if let ServerFrame::Error { reason } = &reply {
+            tracing::info!(%reason, "telemetry frame refused");
+        }
+        if send(&mut socket, &reply).await.is_err() {
+            break;
+        }
+    }
+}
+
+async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), axum::Error> {
+    let text =
+        serde_json::to_string(frame).unwrap_or_else(|_| r#"{"type":"error","reason":"internal"}"#.into());
+    socket.send(Message::Text(text.into())).await
+}
+
+async fn error(socket: &mut WebSocket, reason: &str) -> Result<(), axum::Error> {
+    send(
+        socket,
+        &ServerFrame::Error {
+            reason: reason.into(),
+        },
+    )
+    .await
+}

@@ -1,0 +1,212 @@
+//! The telemetry WebSocket, tried as a browser and as an attacker would.
+
+mod common;
+
+use common::TestApp;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+const CANDIDATE: &str = "candidate@demo.vigil.test";
+
+fn event(sid: &str, seq: i64, ms: i64, kind: Value) -> Value {
+    json!({"v": 1, "session_id": sid, "seq": seq, "client_ms": ms, "kind": kind})
+}
+
+/// The session cookie a signed-in client holds.
+async fn cookie_for(app: &TestApp, email: &str) -> String {
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/sign_in", app.base))
+        .form(&[("email", email), ("password", common::PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = r.headers().get("set-cookie").unwrap().to_str().unwrap();
+    cookie.split(';').next().unwrap().to_string()
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp, sid: &str, cookie: Option<&str>) -> Result<Ws, u16> {
+    let url = format!("{}/ws/telemetry/{sid}", app.base.replace("http://", "ws://"));
+    let mut req = url.into_client_request().unwrap();
+    if let Some(c) = cookie {
+        req.headers_mut().insert("cookie", c.parse().unwrap());
+    }
+    match tokio_tungstenite::connect_async(req).await {
+        Ok((ws, _)) => Ok(ws),
+        Err(tokio_tungstenite::tungstenite::Error::Http(r)) => Err(r.status().as_u16()),
+        Err(e) => panic!("unexpected websocket error: {e}"),
+    }
+}
+
+async fn next_frame(ws: &mut Ws) -> Value {
+    loop {
+        match ws.next().await.expect("frame").expect("ok frame") {
+            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected message {other:?}"),
+        }
+    }
+}
+
+async fn send(ws: &mut Ws, frame: Value) -> Value {
+    ws.send(Message::Text(frame.to_string().into())).await.unwrap();
+    next_frame(ws).await
+}
+
+#[tokio::test]
+async fn the_stream_is_bound_to_the_candidates_own_open_session() {
+    let (app, org) = TestApp::start("ws-auth").await;
+    let cand = app.signed_in(CANDIDATE).await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+
+    assert_eq!(connect(&app, &sid, None).await.err(), Some(401), "no cookie");
+    let other = cookie_for(&app, "reviewer@demo.vigil.test").await;
+    assert_eq!(
+        connect(&app, &sid, Some(&other)).await.err(),
+        Some(403),
+        "someone else's session"
+    );
+    let own = cookie_for(&app, CANDIDATE).await;
+    assert_eq!(
+        connect(&app, "no-such-session", Some(&own)).await.err(),
+        Some(403)
+    );
+    let mut ws = connect(&app, &sid, Some(&own))
+        .await
+        .expect("own session connects");
+    assert_eq!(next_frame(&mut ws).await, json!({"type": "hello", "last_seq": 0}));
+}
+
+#[tokio::test]
+async fn bad_frames_get_a_reason_and_change_nothing_good_ones_are_acknowledged_once() {
+    let (app, org) = TestApp::start("ws-frames").await;
+    let cand = app.signed_in(CANDIDATE).await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+    let cookie = cookie_for(&app, CANDIDATE).await;
+    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
+    next_frame(&mut ws).await;
+    let t = common::now_ms();
+
+    let bad = [
+        (json!({"type": "batch"}), "malformed frame"),
+        (json!({"type": "shout", "events": []}), "malformed frame"),
+        (json!({"type": "batch", "events": []}), "empty"),
+        (
+            json!({"type": "batch", "events": [event(&sid, 2, t, json!({"type": "heartbeat"}))]}),
+            "missing",
+        ),
+        (
+            json!({"type": "batch", "events": [event("another-session", 1, t, json!({"type": "heartbeat"}))]}),
+            "another session",
+        ),
+        (
+            json!({"type": "batch", "events": [event(&sid, 1, t + 48 * 3_600_000, json!({"type": "heartbeat"}))]}),
+            "clock",
+        ),
+        (
+            json!({"type": "batch", "events": [event(&sid, 1, t, json!({"type": "paste", "length": 5, "hash": "<script>"}))]}),
+            "hash",
+        ),
+        (
+            json!({"type": "batch", "events": [event(&sid, 1, t, json!({"type": "teleport"}))]}),
+            "malformed frame",
+        ),
+    ];
+    for (frame, reason) in bad {
+        let reply = send(&mut ws, frame.clone()).await;
+        assert_eq!(reply["type"], "error", "{frame} → {reply}");
+        assert!(
+            reply["reason"].as_str().unwrap().contains(reason),
+            "{frame} → {reply}"
+        );
+    }
+    ws.send(Message::Binary(vec![1, 2, 3].into())).await.unwrap();
+    assert_eq!(next_frame(&mut ws).await["type"], "error");
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_events").await, 0);
+
+    let batch = json!({"type": "batch", "events": [
+        event(&sid, 1, t, json!({"type": "heartbeat"})),
+        event(&sid, 2, t + 100, json!({"type": "paste", "length": 120, "hash": "00ff00ff00ff00ff"})),
+        event(&sid, 3, t + 200, json!({"type": "shortcut", "key": "print_screen"})),
+    ]});
+    assert_eq!(
+        send(&mut ws, batch.clone()).await,
+        json!({"type": "ack", "seq": 3})
+    );
+    // A re-send after a lost acknowledgement stores nothing twice.
+    assert_eq!(send(&mut ws, batch).await, json!({"type": "ack", "seq": 3}));
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_events").await, 3);
+    let mut flags: Vec<String> = sqlx::query_scalar("SELECT flag_type FROM flags ORDER BY flag_type")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    flags.sort();
+    assert_eq!(flags, vec!["COPY_PASTE", "SCREENSHOT_ATTEMPT"]);
+    // The paste's text never reached the server: only its length and fingerprint.
+    let payload: String = sqlx::query_scalar("SELECT payload_json FROM proctor_events WHERE seq = 2")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        payload,
+        r#"{"type":"paste","length":120,"hash":"00ff00ff00ff00ff"}"#
+    );
+
+    // A reconnecting client learns where to resume.
+    drop(ws);
+    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
+    assert_eq!(next_frame(&mut ws).await, json!({"type": "hello", "last_seq": 3}));
+
+    // Oversized frames are refused by closing the connection.
+    let huge = "x".repeat(shared::telemetry::MAX_FRAME_BYTES + 10);
+    let _ = ws.send(Message::Text(huge.into())).await;
+    let closed = ws.next().await;
+    assert!(!matches!(closed, Some(Ok(Message::Text(_)))), "{closed:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_events").await, 3);
+}
+
+#[tokio::test]
+async fn reviewers_are_told_of_new_flags_as_they_happen() {
+    let (app, org) = TestApp::start("ws-live").await;
+    let cand = app.signed_in(CANDIDATE).await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+
+    let stranger = app.signed_in(CANDIDATE).await;
+    let r = stranger
+        .get(format!("{}/api/review/live", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "candidates get no live feed");
+
+    let reviewer = app.signed_in("reviewer@demo.vigil.test").await;
+    let r = reviewer
+        .get(format!("{}/api/review/live", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut body = r.bytes_stream();
+
+    let cookie = cookie_for(&app, CANDIDATE).await;
+    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
+    next_frame(&mut ws).await;
+    let t = common::now_ms();
+    let batch = json!({"type": "batch", "events": [
+        event(&sid, 1, t, json!({"type": "visibility_hidden"})),
+        event(&sid, 2, t + 5_000, json!({"type": "visibility_visible"})),
+    ]});
+    assert_eq!(send(&mut ws, batch).await["type"], "ack");
+
+    let mut seen = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !seen.contains(&sid) {
+        let chunk = tokio::time::timeout_at(deadline, body.next())
+            .await
+            .expect("a notice within 5 s");
+        seen.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
+    }
+    assert!(seen.contains("event: flag"), "{seen}");
+}

@@ -1,0 +1,14 @@
+//! Vigil's domain, shared by the server and the browser: roles, lifecycle states, the
+//! telemetry envelope and the rules that turn telemetry into flags. Pure Rust, no IO, so the
+//! same definitions compile into the wasm bundle and are tested once.
+
+pub mod domain;
+pub mod grading;
+pub mod roles;
+pub mod rules;
+pub mod shuffle;
+pub mod telemetry;
+pub mod validation;
+
+pub use domain::{ExamStatus, FlagType, ParseEnumError, Sensitivity, SessionStatus, Severity};
+pub use roles::Role;
