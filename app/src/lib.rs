@@ -23,8 +23,10 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    exam_start::ExamStartPage, home::HomePage, not_found::NotFound, player::PlayerPage, result::ResultPage,
-    review::ReviewPage, signin::SignInPage, signup::SignUpPage, timeline::TimelinePage,
+    exam_start::ExamStartPage, grading::GradingPage, grading_sheet::GradingSheetPage, home::HomePage,
+    invitation::InvitationPage, manage::ManagePage, not_found::NotFound, player::PlayerPage,
+    result::ResultPage, review::ReviewPage, roster::RosterPage, signin::SignInPage, signup::SignUpPage,
+    timeline::TimelinePage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -74,6 +76,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sessions/:session_id/result") view=ResultPage />
                     <Route path=path!("review") view=ReviewPage />
                     <Route path=path!("review/sessions/:session_id") view=TimelinePage />
+                    <Route path=path!("manage") view=ManagePage />
+                    <Route path=path!("manage/exams/:exam_id") view=RosterPage />
+                    <Route path=path!("invitations/:token") view=InvitationPage />
+                    <Route path=path!("grading") view=GradingPage />
+                    <Route path=path!("grading/sessions/:session_id") view=GradingSheetPage />
                 </Routes>
             </main>
         </Router>

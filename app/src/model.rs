@@ -26,6 +26,8 @@ pub enum Availability {
     Upcoming,
     Closed,
     AttemptsUsed,
+    /// Invited, but the candidate has not accepted the invitation yet.
+    NotAccepted,
 }
 
 /// An exam as a candidate sees it on the dashboard.
@@ -168,6 +170,8 @@ pub struct ResultQuestion {
     pub points: i64,
     pub awarded: Option<f64>,
     pub explanation: Option<String>,
+    /// What the person who graded an essay wrote to the candidate.
+    pub feedback: Option<String>,
 }
 
 /// A submitted attempt's result, limited to what the exam lets the candidate see.
@@ -187,4 +191,125 @@ pub struct ResultView {
     pub passing_score: i64,
     /// Filled when the exam shows answers and explanations.
     pub questions: Vec<ResultQuestion>,
+}
+
+/// What happened to one address of an invitation request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteReport {
+    pub email: String,
+    pub outcome: String,
+    pub invited: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationState {
+    Pending,
+    Used,
+    Replaced,
+    Expired,
+}
+
+/// The page behind an invitation link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub email: String,
+    pub exam_title: String,
+    pub organization: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub duration_minutes: i64,
+    pub expires_at: i64,
+    pub accommodation: Option<String>,
+    pub account_exists: bool,
+    /// The email of whoever is signed in on this browser, if anyone.
+    pub signed_in_as: Option<String>,
+}
+
+/// An exam as an enrollment manager sees it in their list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagedExam {
+    pub exam_id: String,
+    pub title: String,
+    pub organization: String,
+    pub status: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub enrolled: i64,
+    pub pending_invitations: i64,
+}
+
+/// One line of an exam's roster: an enrollment, or an invitation nobody has accepted yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterEntry {
+    /// Set for enrollments (accommodations can be changed); `None` for a pending invitation
+    /// to an address with no account yet.
+    pub enrollment_id: Option<String>,
+    pub email: String,
+    pub display_name: Option<String>,
+    pub status: String,
+    pub extra_percent: i64,
+    pub extra_minutes: i64,
+    pub attempts_used: i64,
+    /// When the pending invitation stops working.
+    pub invitation_expires_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roster {
+    pub exam_id: String,
+    pub exam_title: String,
+    pub organization: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub duration_minutes: i64,
+    pub max_attempts: i64,
+    pub entries: Vec<RosterEntry>,
+}
+
+/// A submitted attempt waiting for a person to grade its essays.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GradingItem {
+    pub session_id: String,
+    pub exam_title: String,
+    pub candidate_name: String,
+    pub submitted_at: i64,
+    pub grading_status: String,
+}
+
+/// One question of an attempt, for the person grading it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradingQuestion {
+    pub question_id: String,
+    pub number: usize,
+    pub kind: String,
+    pub stem: String,
+    pub points: i64,
+    /// The candidate's answer, as text.
+    pub answer: Option<String>,
+    /// Points so far: automatic for objective questions, a person's for essays.
+    pub awarded: Option<f64>,
+    pub feedback: Option<String>,
+    /// Essays are graded by a person; the rest were graded on submit.
+    pub needs_person: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GradingSheet {
+    pub session_id: String,
+    pub exam_title: String,
+    pub candidate_name: String,
+    pub submitted_at: i64,
+    pub grading_status: String,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub passing_score: i64,
+    pub questions: Vec<GradingQuestion>,
+}
+
+/// A person's grade for one essay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EssayGrade {
+    pub question_id: String,
+    pub points: f64,
+    pub feedback: String,
 }

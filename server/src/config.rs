@@ -12,6 +12,11 @@ pub struct Config {
     /// Where cargo-leptos put the site (the wasm bundle, CSS).
     pub site_root: String,
     pub max_db_connections: u32,
+    /// Where people reach Vigil, for links in messages; defaults to the listen address.
+    pub public_url: Option<String>,
+    /// `smtp://[user:password@]host[:port]`; unset keeps mail in the outbox and the log.
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -80,6 +85,11 @@ impl Config {
                 .unwrap_or_else(|| "info,sqlx=warn".into()),
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             max_db_connections,
+            public_url: get("VIGIL_PUBLIC_URL").filter(|s| !s.trim().is_empty()),
+            smtp_url: get("VIGIL_SMTP_URL").filter(|s| !s.trim().is_empty()),
+            mail_from: get("VIGIL_MAIL_FROM")
+                .filter(|s| !s.trim().is_empty())
+                .unwrap_or_else(|| "Vigil <vigil@localhost>".into()),
         })
     }
 }

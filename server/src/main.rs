@@ -6,7 +6,8 @@ mod review_live;
 mod routes;
 mod telemetry_ws;
 
-use app::server::{db, demo, AppState};
+use app::server::mail::MailSettings;
+use app::server::{db, demo, AppState, Settings};
 use config::Config;
 use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
@@ -21,6 +22,8 @@ enum StartError {
     Seed(app::error::AppError),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
+    #[error(transparent)]
+    Mail(#[from] app::server::mail::MailError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
     #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N or nothing")]
@@ -74,14 +77,25 @@ async fn run() -> Result<(), StartError> {
         return Ok(());
     }
 
-    let state = AppState::new(pool.clone(), config.secure_cookies);
-    let app = routes::router(&config, state);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| StartError::Listen(config.listen, e))?;
     let local = listener
         .local_addr()
         .map_err(|e| StartError::Listen(config.listen, e))?;
+    let settings = Settings {
+        secure_cookies: config.secure_cookies,
+        public_url: config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{local}")),
+        mail: MailSettings {
+            smtp_url: config.smtp_url.clone(),
+            from: config.mail_from.clone(),
+        },
+    };
+    let state = AppState::new(pool.clone(), settings)?;
+    let app = routes::router(&config, state);
     tracing::info!("Vigil listening on http://{local}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -55,6 +55,28 @@ named_enum!(
 );
 
 named_enum!(
+    /// INVITED → ACCEPTED → IN_PROGRESS → COMPLETED. A candidate may start only once accepted.
+    EnrollmentStatus, "enrollment status" {
+        Invited => "INVITED",
+        Accepted => "ACCEPTED",
+        InProgress => "IN_PROGRESS",
+        Completed => "COMPLETED",
+    }
+);
+
+impl EnrollmentStatus {
+    /// What a candidate or a manager reads for this status.
+    pub fn label(self) -> &'static str {
+        match self {
+            EnrollmentStatus::Invited => "Invited",
+            EnrollmentStatus::Accepted => "Accepted",
+            EnrollmentStatus::InProgress => "In progress",
+            EnrollmentStatus::Completed => "Completed",
+        }
+    }
+}
+
+named_enum!(
     /// NOT_STARTED → IN_PROGRESS → COMPLETED; FLAGGED → UNDER_REVIEW → CLEARED | VIOLATION_CONFIRMED.
     SessionStatus, "session status" {
         NotStarted => "NOT_STARTED",

@@ -6,9 +6,12 @@ pub mod domain;
 pub mod grading;
 pub mod roles;
 pub mod rules;
+pub mod schedule;
 pub mod shuffle;
 pub mod telemetry;
 pub mod validation;
 
-pub use domain::{ExamStatus, FlagType, ParseEnumError, Sensitivity, SessionStatus, Severity};
+pub use domain::{
+    EnrollmentStatus, ExamStatus, FlagType, ParseEnumError, Sensitivity, SessionStatus, Severity,
+};
 pub use roles::Role;

@@ -46,6 +46,12 @@ pub const EXAM_READERS: &[Role] = &[
 /// Roles allowed to see flagged sessions and their evidence.
 pub const REVIEWERS: &[Role] = &[Role::ProctorReviewer, Role::OrgAdmin];
 
+/// Roles allowed to invite candidates and grant accommodations.
+pub const ENROLLMENT_MANAGERS: &[Role] = &[Role::EnrollmentManager, Role::OrgAdmin];
+
+/// Roles allowed to grade essays and give feedback (the instructors).
+pub const GRADERS: &[Role] = &[Role::ExamAuthor, Role::OrgAdmin];
+
 /// Whether `held` satisfies a requirement for any of `allowed`. SUPER_ADMIN satisfies all.
 pub fn permits(held: &[Role], allowed: &[Role]) -> bool {
     held.iter().any(|r| *r == Role::SuperAdmin || allowed.contains(r))

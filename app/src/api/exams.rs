@@ -20,6 +20,8 @@ pub async fn my_exams() -> Result<Vec<CandidateExam>, AppError> {
                 let attempts_used = db::exam_sessions::count_attempts(&state.pool, &r.enrollment_id).await?;
                 let availability = if open.is_some() {
                     Availability::InProgress
+                } else if r.enrollment_status == shared::EnrollmentStatus::Invited.as_str() {
+                    Availability::NotAccepted
                 } else if now < r.opens_at {
                     Availability::Upcoming
                 } else if now >= r.closes_at {
@@ -61,7 +63,7 @@ pub async fn get_exam(exam_id: String) -> Result<ExamInfo, AppError> {
             let exam = db::exams::find(&state.pool, &exam_id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
-            let enrolled = db::exams::enrollment(&state.pool, &exam.id, &user.id)
+            let enrolled = db::enrollments::find(&state.pool, &exam.id, &user.id)
                 .await?
                 .is_some();
             let allowed: &[shared::Role] = if enrolled {
@@ -105,11 +107,16 @@ pub async fn start_exam(exam_id: String, consent: bool) -> Result<String, AppErr
                 .await?
                 .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
             let caller = guard::check(&state, user, &exam.org_id, &[shared::Role::Candidate]).await?;
-            let enrollment = db::exams::enrollment(&state.pool, &exam.id, &caller.user.id)
+            let enrollment = db::enrollments::find(&state.pool, &exam.id, &caller.user.id)
                 .await?
                 .ok_or(AppError::Forbidden)?;
             if let Some(open) = db::exam_sessions::open_for(&state.pool, &exam.id, &caller.user.id).await? {
                 return Ok(open.id);
+            }
+            if enrollment.status() == shared::EnrollmentStatus::Invited {
+                return Err(AppError::Conflict(
+                    "Accept your invitation first: open the link in the invitation message.".into(),
+                ));
             }
             let now = now_ms();
             if exam.status != "ACTIVE" && exam.status != "SCHEDULED" {
@@ -136,8 +143,12 @@ pub async fn start_exam(exam_id: String, consent: bool) -> Result<String, AppErr
             }
             // The server's clock owns the deadline: the duration plus any extra time granted,
             // never past the end of the window.
-            let minutes = exam.duration_minutes + enrollment.extra_time_minutes.max(0);
-            let deadline = (now + minutes * 60_000).min(exam.closes_at);
+            let deadline = shared::schedule::deadline(
+                now,
+                exam.duration_minutes,
+                enrollment.accommodation(),
+                exam.closes_at,
+            );
             let id = new_id();
             db::exam_sessions::insert(
                 &mut *tx,
@@ -153,7 +164,8 @@ pub async fn start_exam(exam_id: String, consent: bool) -> Result<String, AppErr
                 },
             )
             .await?;
-            db::exams::set_enrollment_status(&mut *tx, &enrollment.id, "IN_PROGRESS").await?;
+            db::enrollments::set_status(&mut *tx, &enrollment.id, shared::EnrollmentStatus::InProgress)
+                .await?;
             tx.commit().await?;
             tracing::info!(session_id = %id, exam_id = %exam.id, "exam session started");
             Ok(id)

@@ -149,35 +149,15 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
             let mut questions = Vec::new();
             if show == "ANSWERS" {
                 let answers = db::answers::for_session(&state.pool, &session.id).await?;
-                let awarded = db::answers::points_for_session(&state.pool, &session.id).await?;
+                let grades = db::answers::grades_for_session(&state.pool, &session.id).await?;
                 let mut keyed = db::exams::questions_with_keys(&state.pool, &exam.bank_id).await?;
                 if exam.randomize_questions != 0 {
                     // Numbered as the candidate saw them.
                     keyed = attempts::in_attempt_order(keyed, &attempts::question_seed(&session.id));
                 }
                 for (i, q) in keyed.into_iter().enumerate() {
-                    let options: Vec<crate::model::ChoiceOption> =
-                        serde_json::from_str(&q.options_json).unwrap_or_default();
-                    let label = |json: &str| -> String {
-                        let ids: Vec<String> = match serde_json::from_str::<serde_json::Value>(json) {
-                            Ok(serde_json::Value::Array(items)) => items
-                                .iter()
-                                .filter_map(|v| v.as_str().map(String::from))
-                                .collect(),
-                            Ok(serde_json::Value::String(s)) => vec![s],
-                            _ => Vec::new(),
-                        };
-                        ids.iter()
-                            .map(|id| {
-                                options
-                                    .iter()
-                                    .find(|o| &o.id == id)
-                                    .map(|o| o.text.clone())
-                                    .unwrap_or(id.clone())
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    };
+                    let options = attempts::options_of(&q.options_json);
+                    let label = |json: &str| attempts::answer_text(&options, json);
                     let given = answers.iter().find(|a| a.question_id == q.id);
                     questions.push(ResultQuestion {
                         number: i + 1,
@@ -185,8 +165,15 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
                         your_answer: given.map(|a| label(&a.value_json)).filter(|s| !s.is_empty()),
                         correct_answer: label(&q.answer_json),
                         points: q.points,
-                        awarded: awarded.iter().find(|(id, _)| *id == q.id).and_then(|(_, p)| *p),
+                        awarded: grades
+                            .iter()
+                            .find(|g| g.question_id == q.id)
+                            .and_then(|g| g.points_awarded),
                         explanation: q.explanation.clone(),
+                        feedback: grades
+                            .iter()
+                            .find(|g| g.question_id == q.id)
+                            .and_then(|g| g.feedback.clone()),
                     });
                 }
             }

@@ -26,10 +26,14 @@ pub fn Header() -> impl IntoView {
                     match me.await {
                         Ok(Some(me)) => {
                             let reviewer = me.has_any(shared::roles::REVIEWERS);
+                            let manager = me.has_any(shared::roles::ENROLLMENT_MANAGERS);
+                            let grader = me.has_any(shared::roles::GRADERS);
                             view! {
                                 <nav aria-label="Main">
                                     <A href="/">"Dashboard"</A>
                                     {reviewer.then(|| view! { <A href="/review">"Review queue"</A> })}
+                                    {manager.then(|| view! { <A href="/manage">"Enrollments"</A> })}
+                                    {grader.then(|| view! { <A href="/grading">"Grading"</A> })}
                                 </nav>
                                 <div class="account">
                                     <span class="who" data-testid="signed-in-as">{me.display_name.clone()}</span>

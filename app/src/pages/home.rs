@@ -45,6 +45,8 @@ fn Welcome() -> impl IntoView {
 fn Dashboard(me: Me) -> impl IntoView {
     let candidate = me.roles.contains(&Role::Candidate);
     let reviewer = me.has_any(shared::roles::REVIEWERS);
+    let manager = me.has_any(shared::roles::ENROLLMENT_MANAGERS);
+    let grader = me.has_any(shared::roles::GRADERS);
     let roles = me.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
     view! {
         <h1>{format!("Welcome, {}", me.display_name)}</h1>
@@ -54,6 +56,20 @@ fn Dashboard(me: Me) -> impl IntoView {
                 <h2>"Review queue"</h2>
                 <p>"Sessions whose proctoring raised flags wait for your decision."</p>
                 <a class="btn btn-primary" href="/review">"Open the review queue"</a>
+            </section>
+        })}
+        {manager.then(|| view! {
+            <section class="card">
+                <h2>"Enrollments"</h2>
+                <p>"Invite candidates to your organisation's exams and grant extra time."</p>
+                <a class="btn btn-primary" href="/manage">"Manage enrollments"</a>
+            </section>
+        })}
+        {grader.then(|| view! {
+            <section class="card">
+                <h2>"Grading"</h2>
+                <p>"Essays in submitted attempts wait for your points and feedback."</p>
+                <a class="btn btn-primary" href="/grading">"Open the grading queue"</a>
             </section>
         })}
         {candidate.then(|| view! { <CandidateExams /> })}
@@ -77,7 +93,7 @@ fn CandidateExams() -> impl IntoView {
                                 list.iter().filter(|e| wanted.contains(&e.availability)).cloned().collect::<Vec<_>>()
                             };
                             let now = group(&[Availability::InProgress, Availability::Open]);
-                            let upcoming = group(&[Availability::Upcoming]);
+                            let upcoming = group(&[Availability::Upcoming, Availability::NotAccepted]);
                             let past = group(&[Availability::Closed, Availability::AttemptsUsed]);
                             view! {
                                 <ExamGroup title="Open now" exams=now empty="No exam is open right now." />
@@ -118,6 +134,9 @@ fn ExamCard(exam: CandidateExam) -> impl IntoView {
         Availability::Upcoming => format!("Not open yet: opens {}.", datetime(exam.opens_at)),
         Availability::Closed => format!("Closed on {}.", datetime(exam.closes_at)),
         Availability::AttemptsUsed => "You have used all your attempts.".to_string(),
+        Availability::NotAccepted => {
+            "Invited: accept the invitation from the link in your message to take part.".to_string()
+        }
     };
     let action = match (exam.availability, &exam.submitted_session_id) {
         (Availability::InProgress, _) => Some((format!("/exams/{}", exam.exam_id), "Resume exam")),

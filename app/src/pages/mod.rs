@@ -1,9 +1,14 @@
 pub mod exam_start;
+pub mod grading;
+pub mod grading_sheet;
 pub mod home;
+pub mod invitation;
+pub mod manage;
 pub mod not_found;
 pub mod player;
 pub mod result;
 pub mod review;
+pub mod roster;
 pub mod signin;
 pub mod signup;
 pub mod timeline;

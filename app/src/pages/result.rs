@@ -41,6 +41,7 @@ fn ResultCard(r: ResultView) -> impl IntoView {
     } else {
         "Submitted"
     };
+    let pending = r.pending;
     let outcome = match (r.score_visible, r.pending, r.passed) {
         (false, _, _) => "Your answers were submitted. This exam does not show results to candidates.".to_string(),
         (true, true, _) => "Some answers are waiting for an instructor to grade them. Your final score appears here when they have.".to_string(),
@@ -76,10 +77,17 @@ fn ResultCard(r: ResultView) -> impl IntoView {
                                 <dt>"Points"</dt>
                                 <dd>{match q.awarded {
                                     Some(a) => format!("{} of {}", points(a), q.points),
+                                    None if pending => "Not graded yet".to_string(),
                                     None => format!("0 of {}", q.points),
                                 }}</dd>
                             </dl>
                             {q.explanation.map(|e| view! { <p class="muted">{e}</p> })}
+                            {q.feedback.map(|f| view! {
+                                <div class="feedback" data-testid="feedback">
+                                    <strong>"Feedback from your instructor: "</strong>
+                                    <span class="pre-wrap">{f}</span>
+                                </div>
+                            })}
                         </li>
                     }).collect_view()}
                 </ol>

@@ -1,14 +1,24 @@
 use crate::api::auth::SignIn;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// Where to go after signing in: `?next=` when it is a path on this site, else the dashboard.
+fn after_sign_in(next: Option<String>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
+        _ => "/".to_string(),
+    }
+}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
     let value = action.value();
+    let query = use_query_map();
     Effect::new(move |_| {
         if let Some(Ok(())) = value.get() {
-            crate::go_to("/");
+            crate::go_to(&after_sign_in(query.read_untracked().get("next")));
         }
     });
     let error = move || value.get().and_then(Result::err);
@@ -31,5 +41,18 @@ pub fn SignInPage() -> impl IntoView {
             </ActionForm>
             <p class="muted">"No account yet? " <a href="/signup">"Create one"</a></p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::after_sign_in;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(after_sign_in(Some("/invitations/abc".into())), "/invitations/abc");
+        assert_eq!(after_sign_in(Some("//evil.example".into())), "/");
+        assert_eq!(after_sign_in(Some("https://evil.example".into())), "/");
+        assert_eq!(after_sign_in(None), "/");
     }
 }

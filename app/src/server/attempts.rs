@@ -4,7 +4,7 @@ use super::db::{self, exam_sessions::ExamSessionRow};
 use super::AppState;
 use crate::error::AppError;
 use shared::grading::{grade, percentage, AnswerKey, Outcome, QuestionKind};
-use shared::SessionStatus;
+use shared::{EnrollmentStatus, SessionStatus};
 use sqlx::AnyPool;
 
 /// The caller's own exam session, open or not. Someone else's looks like none: Forbidden.
@@ -74,7 +74,13 @@ pub async fn submit(pool: &AnyPool, session_id: &str, now: i64, auto: bool) -> R
     let passed = (!pending).then(|| i64::from(percentage(score, max) >= exam.passing_score as f64));
     let status = if pending { "PENDING" } else { "GRADED" };
     db::exam_sessions::record_grade(&mut *tx, session_id, score, max, status, passed).await?;
-    db::exams::set_enrollment_status(&mut *tx, &session.enrollment_id, "COMPLETED").await?;
+    // Completed once the last attempt is in; otherwise the candidate may start another.
+    let enrollment_status = if session.attempt_no >= exam.max_attempts {
+        EnrollmentStatus::Completed
+    } else {
+        EnrollmentStatus::Accepted
+    };
+    db::enrollments::set_status(&mut *tx, &session.enrollment_id, enrollment_status).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -93,4 +99,34 @@ pub fn in_attempt_order<T>(items: Vec<T>, seed: &str) -> Vec<T> {
 /// The seed that orders an attempt's questions.
 pub fn question_seed(session_id: &str) -> String {
     format!("{session_id}/questions")
+}
+
+/// A question's options as stored in `questions.options_json`.
+pub fn options_of(options_json: &str) -> Vec<crate::model::ChoiceOption> {
+    serde_json::from_str(options_json).unwrap_or_default()
+}
+
+/// An answer (or answer key) as a person reads it: chosen options by their text, typed
+/// answers as typed. Empty when there is none.
+pub fn answer_text(options: &[crate::model::ChoiceOption], json: &str) -> String {
+    let ids: Vec<String> = match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        Ok(serde_json::Value::String(s)) => vec![s],
+        Ok(serde_json::Value::Number(n)) => vec![n.to_string()],
+        Ok(serde_json::Value::Object(o)) => o.get("value").map(|v| v.to_string()).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    ids.iter()
+        .map(|id| {
+            options
+                .iter()
+                .find(|o| &o.id == id)
+                .map(|o| o.text.clone())
+                .unwrap_or(id.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -48,7 +48,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 
 /// Runs argon2 off the async workers, a few at a time: each hash holds 19 MiB and ~20 ms of
 /// CPU, so a storm of sign-ins must neither stall WebSocket traffic nor balloon memory.
-async fn argon2_blocking<T: Send + 'static>(
+pub(crate) async fn argon2_blocking<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
     static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
@@ -140,7 +140,7 @@ pub async fn me(state: &AppState) -> Result<Me, AppError> {
 }
 
 /// Starts a session for `user_id` and sets the cookie.
-async fn start_session(state: &AppState, user_id: &str, ip: Option<&str>) -> Result<(), AppError> {
+pub(crate) async fn start_session(state: &AppState, user_id: &str, ip: Option<&str>) -> Result<(), AppError> {
     let token = new_token();
     let now = now_ms();
     db::sessions::insert(

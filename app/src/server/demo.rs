@@ -169,7 +169,15 @@ pub async fn seed_org(
     )
     .await?;
     for candidate in &candidates {
-        db::exams::enroll(&mut *tx, &exam_id, candidate, "ACCEPTED", now).await?;
+        db::enrollments::insert(
+            &mut *tx,
+            &exam_id,
+            candidate,
+            shared::EnrollmentStatus::Accepted,
+            Default::default(),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(SeededOrg { org_id, exam_id })
@@ -257,7 +265,15 @@ async fn seed_practice_exam(pool: &AnyPool, org_id: &str) -> Result<(), AppError
     for (email, _, roles) in DEMO_USERS {
         if roles.contains(&Role::Candidate) {
             if let Some(u) = db::users::find_by_email(&mut *tx, email).await? {
-                db::exams::enroll(&mut *tx, &exam_id, &u.id, "ACCEPTED", now).await?;
+                db::enrollments::insert(
+                    &mut *tx,
+                    &exam_id,
+                    &u.id,
+                    shared::EnrollmentStatus::Accepted,
+                    Default::default(),
+                    now,
+                )
+                .await?;
             }
         }
     }
@@ -341,7 +357,15 @@ pub async fn seed_load(pool: &AnyPool, candidates: usize) -> Result<SeededOrg, A
         .await?;
         db::orgs::add_member(&mut *tx, &seeded.org_id, &id, None, now).await?;
         db::orgs::grant_role(&mut *tx, &id, &seeded.org_id, Role::Candidate, now).await?;
-        db::exams::enroll(&mut *tx, &seeded.exam_id, &id, "ACCEPTED", now).await?;
+        db::enrollments::insert(
+            &mut *tx,
+            &seeded.exam_id,
+            &id,
+            shared::EnrollmentStatus::Accepted,
+            Default::default(),
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(seeded)

@@ -6,8 +6,11 @@ pub mod auth;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod grading;
 pub mod guard;
 pub mod ingest;
+pub mod invitations;
+pub mod mail;
 pub mod review;
 pub mod watch;
 
@@ -21,21 +24,35 @@ pub struct AppState {
     pub pool: AnyPool,
     /// Whether the session cookie carries `Secure` (set when served over HTTPS).
     pub secure_cookies: bool,
+    /// The address people reach Vigil at, for links in messages (no trailing slash).
+    pub public_url: String,
     pub ingestor: ingest::Ingestor,
+    pub mail: mail::Mailer,
+}
+
+/// Settings the server reads from its environment.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub secure_cookies: bool,
+    pub public_url: String,
+    pub mail: mail::MailSettings,
 }
 
 impl AppState {
-    /// State over `pool`, with the telemetry writer and the silence watch started on the
-    /// current runtime.
-    pub fn new(pool: AnyPool, secure_cookies: bool) -> AppState {
+    /// State over `pool`, with the telemetry writer, the silence watch, the deadline job and
+    /// mail delivery started on the current runtime.
+    pub fn new(pool: AnyPool, settings: Settings) -> Result<AppState, mail::MailError> {
+        let mail = mail::Mailer::start(pool.clone(), &settings.mail)?;
         let ingestor = ingest::Ingestor::start(pool.clone());
         watch::start(pool.clone(), ingestor.notices.clone());
         deadlines::start(pool.clone());
-        AppState {
+        Ok(AppState {
             ingestor,
             pool,
-            secure_cookies,
-        }
+            secure_cookies: settings.secure_cookies,
+            public_url: settings.public_url.trim_end_matches('/').to_string(),
+            mail,
+        })
     }
 }
 

@@ -83,6 +83,11 @@ impl TestApp {
     }
 
     pub async fn spawn(db_url: String, pool: AnyPool) -> TestApp {
+        Self::spawn_with(db_url, pool, &[]).await
+    }
+
+    /// Like `spawn`, with extra environment variables for the server.
+    pub async fn spawn_with(db_url: String, pool: AnyPool, env: &[(&str, &str)]) -> TestApp {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -91,6 +96,7 @@ impl TestApp {
             .env("DATABASE_URL", &db_url)
             .env("VIGIL_LISTEN", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
@@ -183,4 +189,22 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// The invitation link in the newest outbox message to `email`, and its token.
+pub async fn invitation_link(pool: &AnyPool, email: &str) -> (String, String) {
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE to_email = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .bind(email)
+    .fetch_one(pool)
+    .await
+    .expect("a message in the outbox");
+    let link = body
+        .split_whitespace()
+        .find(|w| w.contains("/invitations/"))
+        .unwrap_or_else(|| panic!("the message holds a link: {body}"))
+        .to_string();
+    let token = link.rsplit('/').next().unwrap_or_default().to_string();
+    (link, token)
 }

@@ -58,13 +58,47 @@ pub async fn set_points<'e>(
         .map(|_| ())
 }
 
-/// (question id, points awarded) of every answer in the session.
-pub async fn points_for_session<'e>(
+#[derive(Debug, Clone, FromRow)]
+pub struct GradeOfAnswer {
+    pub question_id: String,
+    pub points_awarded: Option<f64>,
+    pub feedback: Option<String>,
+}
+
+/// Points awarded and feedback given for every answer in the session.
+pub async fn grades_for_session<'e>(
     db: impl AnyExecutor<'e>,
     session_id: &str,
-) -> sqlx::Result<Vec<(String, Option<f64>)>> {
-    sqlx::query_as("SELECT question_id, points_awarded FROM answers WHERE session_id = $1")
+) -> sqlx::Result<Vec<GradeOfAnswer>> {
+    sqlx::query_as("SELECT question_id, points_awarded, feedback FROM answers WHERE session_id = $1")
         .bind(session_id)
         .fetch_all(db)
         .await
+}
+
+/// Records a person's points and feedback for one question of a submitted attempt. A question
+/// the candidate left blank gets a row holding no answer, so its grade has a place.
+pub async fn set_grade<'e>(
+    db: impl AnyExecutor<'e>,
+    session_id: &str,
+    question_id: &str,
+    points: f64,
+    feedback: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO answers (id, session_id, question_id, value_json, version, updated_at, points_awarded, feedback) \
+         VALUES ($1, $2, $3, 'null', 0, $4, $5, $6) \
+         ON CONFLICT (session_id, question_id) DO UPDATE SET points_awarded = excluded.points_awarded, \
+         feedback = excluded.feedback",
+    )
+    .bind(crate::server::new_id())
+    .bind(session_id)
+    .bind(question_id)
+    .bind(now)
+    .bind(points)
+    .bind(feedback)
+    .execute(db)
+    .await
+    .map(|_| ())
 }

@@ -7,6 +7,10 @@ pub const SIGN_IN_FAILED: &str = "SIGN_IN_FAILED";
 pub const SIGN_IN_REFUSED: &str = "SIGN_IN_REFUSED";
 pub const SIGN_OUT: &str = "SIGN_OUT";
 pub const SIGN_UP: &str = "SIGN_UP";
+pub const INVITATION_SENT: &str = "INVITATION_SENT";
+pub const INVITATION_ACCEPTED: &str = "INVITATION_ACCEPTED";
+pub const ACCOMMODATION_SET: &str = "ACCOMMODATION_SET";
+pub const ESSAYS_GRADED: &str = "ESSAYS_GRADED";
 
 pub struct Entry<'a> {
     pub action: &'a str,

@@ -12,9 +12,11 @@ pub struct ExamSessionRow {
     pub deadline_at: i64,
     pub enrollment_id: String,
     pub submitted_at: Option<i64>,
+    pub attempt_no: i64,
 }
 
-const COLUMNS: &str = "id, exam_id, user_id, status, started_at, deadline_at, enrollment_id, submitted_at";
+const COLUMNS: &str =
+    "id, exam_id, user_id, status, started_at, deadline_at, enrollment_id, submitted_at, attempt_no";
 
 pub async fn find<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<ExamSessionRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM exam_sessions WHERE id = $1"))
@@ -226,6 +228,48 @@ pub async fn record_grade<'e>(
     .execute(db)
     .await
     .map(|_| ())
+}
+
+/// Records who graded an attempt's essays, and when.
+pub async fn mark_graded_by<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE exam_sessions SET graded_by = $2, graded_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(user_id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ToGradeRow {
+    pub session_id: String,
+    pub exam_title: String,
+    pub candidate_name: String,
+    pub submitted_at: i64,
+    pub grading_status: String,
+}
+
+/// Submitted attempts of an organisation's exams whose essays wait for a person, oldest first.
+pub async fn awaiting_grading_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+) -> sqlx::Result<Vec<ToGradeRow>> {
+    sqlx::query_as(
+        "SELECT s.id AS session_id, e.title AS exam_title, u.display_name AS candidate_name, \
+         s.submitted_at, s.grading_status FROM exam_sessions s \
+         JOIN exams e ON e.id = s.exam_id JOIN users u ON u.id = s.user_id \
+         WHERE e.org_id = $1 AND s.submitted_at IS NOT NULL AND s.grading_status = 'PENDING' \
+         ORDER BY s.submitted_at",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await
 }
 
 /// Attempts still open whose deadline is at or before `now`.

@@ -1,4 +1,4 @@
-//! `question_banks`, `questions`, `exams`, `enrollments`.
+//! `question_banks`, `questions`, `exams`.
 
 use sqlx::{AnyExecutor, FromRow};
 
@@ -49,6 +49,23 @@ pub struct NewExam<'a> {
     pub show_results: &'a str,
     /// Shuffle question and option order per attempt.
     pub randomize: bool,
+}
+
+/// An organisation's exams, soonest first.
+pub async fn for_org<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<Vec<ExamRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {EXAM_COLUMNS} FROM exams WHERE org_id = $1 ORDER BY opens_at, title"
+    ))
+    .bind(org_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn count_enrolled<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM enrollments WHERE exam_id = $1 AND status <> 'INVITED'")
+        .bind(exam_id)
+        .fetch_one(db)
+        .await
 }
 
 pub async fn insert<'e>(db: impl AnyExecutor<'e>, e: NewExam<'_>, now: i64) -> sqlx::Result<()> {
@@ -175,61 +192,6 @@ pub async fn count_questions<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sql
 }
 
 #[derive(Debug, Clone, FromRow)]
-pub struct EnrollmentRow {
-    pub id: String,
-    pub status: String,
-    /// Accommodation: minutes added to the exam's duration.
-    pub extra_time_minutes: i64,
-}
-
-pub async fn enrollment<'e>(
-    db: impl AnyExecutor<'e>,
-    exam_id: &str,
-    user_id: &str,
-) -> sqlx::Result<Option<EnrollmentRow>> {
-    sqlx::query_as(
-        "SELECT id, status, extra_time_minutes FROM enrollments WHERE exam_id = $1 AND user_id = $2",
-    )
-    .bind(exam_id)
-    .bind(user_id)
-    .fetch_optional(db)
-    .await
-}
-
-pub async fn enroll<'e>(
-    db: impl AnyExecutor<'e>,
-    exam_id: &str,
-    user_id: &str,
-    status: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO enrollments (id, exam_id, user_id, status, created_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(crate::server::new_id())
-    .bind(exam_id)
-    .bind(user_id)
-    .bind(status)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(|_| ())
-}
-
-pub async fn set_enrollment_status<'e>(
-    db: impl AnyExecutor<'e>,
-    enrollment_id: &str,
-    status: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE enrollments SET status = $1 WHERE id = $2")
-        .bind(status)
-        .bind(enrollment_id)
-        .execute(db)
-        .await
-        .map(|_| ())
-}
-
-#[derive(Debug, Clone, FromRow)]
 pub struct CandidateExamRow {
     pub exam_id: String,
     pub title: String,
@@ -240,6 +202,7 @@ pub struct CandidateExamRow {
     pub proctoring_enabled: i64,
     pub max_attempts: i64,
     pub enrollment_id: String,
+    pub enrollment_status: String,
 }
 
 /// The exams a user is enrolled in, soonest first.
@@ -249,7 +212,8 @@ pub async fn for_candidate<'e>(
 ) -> sqlx::Result<Vec<CandidateExamRow>> {
     sqlx::query_as(
         "SELECT e.id AS exam_id, e.title, o.name AS organization, e.opens_at, e.closes_at, \
-         e.duration_minutes, e.proctoring_enabled, e.max_attempts, n.id AS enrollment_id \
+         e.duration_minutes, e.proctoring_enabled, e.max_attempts, n.id AS enrollment_id, \
+         n.status AS enrollment_status \
          FROM enrollments n JOIN exams e ON e.id = n.exam_id JOIN organizations o ON o.id = e.org_id \
          WHERE n.user_id = $1 AND e.status IN ('SCHEDULED', 'ACTIVE', 'COMPLETED') ORDER BY e.opens_at, e.title",
     )

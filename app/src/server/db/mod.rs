@@ -3,11 +3,14 @@
 
 pub mod answers;
 pub mod audit;
+pub mod enrollments;
 pub mod events;
 pub mod exam_sessions;
 pub mod exams;
 pub mod flags;
+pub mod invitations;
 pub mod orgs;
+pub mod outbox;
 pub mod sessions;
 pub mod users;
 

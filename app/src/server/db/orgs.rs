@@ -20,6 +20,13 @@ pub async fn insert_org<'e>(
         .map(|_| ())
 }
 
+pub async fn name<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT name FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(db)
+        .await
+}
+
 pub async fn org_id_by_slug<'e>(db: impl AnyExecutor<'e>, slug: &str) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT id FROM organizations WHERE slug = $1")
         .bind(slug)
@@ -130,4 +137,45 @@ pub async fn orgs_with_role<'e>(
     orgs.sort();
     orgs.dedup();
     Ok(orgs)
+}
+
+/// Makes the user a member of the organisation unless they are one already.
+pub async fn ensure_member<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO organization_members (org_id, user_id, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (org_id, user_id) DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Grants the role unless the user holds it already.
+pub async fn ensure_role<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    org_id: &str,
+    role: Role,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO user_roles (id, user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (user_id, org_id, role) DO NOTHING",
+    )
+    .bind(crate::server::new_id())
+    .bind(user_id)
+    .bind(org_id)
+    .bind(role.as_str())
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
 }

@@ -37,3 +37,10 @@ pub async fn insert<'e>(
     .await
     .map(|_| ())
 }
+
+pub async fn find_by_id<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as("SELECT id, email, display_name, password_hash FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}

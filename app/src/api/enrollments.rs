@@ -1,0 +1,197 @@
+//! The enrollment manager's server functions: their exams, an exam's roster, invitations and
+//! accommodations. The candidate's side of an invitation is in `api::invitations`.
+
+use crate::error::AppError;
+use crate::model::{InviteReport, ManagedExam, Roster};
+use leptos::prelude::*;
+
+/// Exams in the organisations where the caller manages enrollments, soonest first.
+#[server(prefix = "/api", endpoint = "managed_exams")]
+pub async fn managed_exams() -> Result<Vec<ManagedExam>, AppError> {
+    use crate::server::{auth, db, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            let orgs =
+                db::orgs::orgs_with_role(&state.pool, &user.id, shared::roles::ENROLLMENT_MANAGERS).await?;
+            let mut out = Vec::new();
+            for org_id in orgs {
+                let organization = db::orgs::name(&state.pool, &org_id).await?;
+                for e in db::exams::for_org(&state.pool, &org_id).await? {
+                    out.push(ManagedExam {
+                        enrolled: db::exams::count_enrolled(&state.pool, &e.id).await?,
+                        pending_invitations: db::invitations::pending_for_exam(&state.pool, &e.id)
+                            .await?
+                            .len() as i64,
+                        exam_id: e.id,
+                        title: e.title,
+                        organization: organization.clone(),
+                        status: e.status,
+                        opens_at: e.opens_at,
+                        closes_at: e.closes_at,
+                    });
+                }
+            }
+            out.sort_by(|a, b| a.opens_at.cmp(&b.opens_at).then(a.title.cmp(&b.title)));
+            Ok(out)
+        }
+        .await,
+    )
+}
+
+/// Everyone enrolled in or invited to an exam.
+#[server(prefix = "/api", endpoint = "roster")]
+pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
+    use crate::model::RosterEntry;
+    use crate::server::{db, guard, now_ms, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let exam = db::exams::find(&state.pool, &exam_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
+            guard::require_role(&state, &exam.org_id, shared::roles::ENROLLMENT_MANAGERS).await?;
+            let now = now_ms();
+            let enrolled = db::enrollments::roster(&state.pool, &exam.id).await?;
+            let mut entries: Vec<RosterEntry> = Vec::new();
+            for i in db::invitations::pending_for_exam(&state.pool, &exam.id).await? {
+                // An invited person with an account also has an INVITED enrollment: one line.
+                if enrolled.iter().any(|r| r.email == i.email) || entries.iter().any(|e| e.email == i.email) {
+                    continue;
+                }
+                entries.push(RosterEntry {
+                    enrollment_id: None,
+                    email: i.email,
+                    display_name: None,
+                    status: if now >= i.expires_at {
+                        "Invitation expired"
+                    } else {
+                        "Invited"
+                    }
+                    .into(),
+                    extra_percent: i.extra_time_percent,
+                    extra_minutes: i.extra_time_minutes,
+                    attempts_used: 0,
+                    invitation_expires_at: Some(i.expires_at),
+                });
+            }
+            for r in enrolled {
+                let status: shared::EnrollmentStatus =
+                    r.status.parse().unwrap_or(shared::EnrollmentStatus::Invited);
+                entries.push(RosterEntry {
+                    enrollment_id: Some(r.enrollment_id),
+                    email: r.email,
+                    display_name: Some(r.display_name),
+                    status: status.label().into(),
+                    extra_percent: r.extra_time_percent,
+                    extra_minutes: r.extra_time_minutes,
+                    attempts_used: r.attempts_used,
+                    invitation_expires_at: None,
+                });
+            }
+            Ok(Roster {
+                organization: db::orgs::name(&state.pool, &exam.org_id).await?,
+                exam_id: exam.id,
+                exam_title: exam.title,
+                opens_at: exam.opens_at,
+                closes_at: exam.closes_at,
+                duration_minutes: exam.duration_minutes,
+                max_attempts: exam.max_attempts,
+                entries,
+            })
+        }
+        .await,
+    )
+}
+
+/// Invites the addresses in `emails` (separated by commas, semicolons, spaces or lines), each
+/// with the same extra time. Refuses the whole request if any address is not valid.
+#[server(prefix = "/api", endpoint = "invite")]
+pub async fn invite_candidates(
+    exam_id: String,
+    emails: String,
+    extra_percent: Option<String>,
+    extra_minutes: Option<String>,
+) -> Result<Vec<InviteReport>, AppError> {
+    use crate::server::{db, guard, invitations, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let exam = db::exams::find(&state.pool, &exam_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
+            let caller =
+                guard::require_role(&state, &exam.org_id, shared::roles::ENROLLMENT_MANAGERS).await?;
+            let accommodation = accommodation_from(extra_percent.as_deref(), extra_minutes.as_deref())?;
+            let emails = invitations::parse_emails(&emails)?;
+            invitations::invite(&state, &caller, &exam, &emails, accommodation).await
+        }
+        .await,
+    )
+}
+
+/// Sets one enrollment's extra time. Applies to attempts started afterwards.
+#[server(prefix = "/api", endpoint = "set_accommodation")]
+pub async fn set_accommodation(
+    enrollment_id: String,
+    extra_percent: Option<String>,
+    extra_minutes: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::db::{self, audit};
+    use crate::server::{guard, now_ms, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let enrollment = db::enrollments::find_by_id(&state.pool, &enrollment_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such enrollment.".into()))?;
+            let exam = db::exams::find(&state.pool, &enrollment.exam_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            let caller =
+                guard::require_role(&state, &exam.org_id, shared::roles::ENROLLMENT_MANAGERS).await?;
+            let accommodation = accommodation_from(extra_percent.as_deref(), extra_minutes.as_deref())?;
+            let mut tx = db::begin_write(&state.pool).await?;
+            db::enrollments::set_accommodation(&mut *tx, &enrollment.id, accommodation).await?;
+            let detail = format!(
+                "{} percent, {} minutes",
+                accommodation.extra_percent, accommodation.extra_minutes
+            );
+            audit::record(
+                &mut *tx,
+                audit::Entry {
+                    action: audit::ACCOMMODATION_SET,
+                    actor_user_id: Some(&caller.user.id),
+                    org_id: Some(&exam.org_id),
+                    subject: Some(&enrollment.id),
+                    ip: None,
+                    detail: Some(&detail),
+                },
+                now_ms(),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Reads the two extra-time fields of a form: empty means none.
+#[cfg(feature = "ssr")]
+fn accommodation_from(
+    percent: Option<&str>,
+    minutes: Option<&str>,
+) -> Result<shared::schedule::Accommodation, AppError> {
+    fn number(raw: Option<&str>, what: &str) -> Result<i64, AppError> {
+        match raw.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(0),
+            Some(s) => s
+                .parse()
+                .map_err(|_| AppError::Invalid(format!("Extra time in {what} must be a whole number."))),
+        }
+    }
+    shared::schedule::Accommodation::new(number(percent, "percent")?, number(minutes, "minutes")?)
+        .map_err(AppError::Invalid)
+}

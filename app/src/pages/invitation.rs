@@ -1,0 +1,106 @@
+//! The page behind an invitation link: what the exam is, and accepting it, creating an
+//! account first when the invited address has none.
+
+use crate::api::invitations::{invitation, AcceptInvitation};
+use crate::components::feedback::{ErrorNotice, Loading};
+use crate::format::datetime;
+use crate::model::InvitationView;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn InvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let data = Resource::new(token, invitation);
+    view! {
+        <Title text="Invitation" />
+        <Suspense fallback=|| view! { <Loading label="Checking your invitation…" /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(view) => view! { <Accept view token=token() /> }.into_any(),
+                    Err(error) => view! {
+                        <section class="card narrow">
+                            <h1>"Invitation"</h1>
+                            <ErrorNotice error />
+                        </section>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Accept(view: InvitationView, token: String) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitation>::new();
+    let value = action.value();
+    Effect::new(move |_| {
+        if let Some(Ok(exam_id)) = value.get() {
+            crate::go_to(&format!("/exams/{exam_id}"));
+        }
+    });
+    let error = move || value.get().and_then(Result::err);
+    let signed_in_right = view.signed_in_as.as_deref() == Some(view.email.as_str());
+    let next = format!("/invitations/{token}");
+    let form = if view.account_exists && !signed_in_right {
+        let other = view.signed_in_as.clone().map(|who| {
+            view! {
+                <p class="notice notice-warning" role="status">
+                    {format!("You are signed in as {who}. Sign out first, then sign in as {}.", view.email)}
+                </p>
+            }
+        });
+        view! {
+            {other}
+            <p>{format!("{} already has a Vigil account. Sign in with it to accept.", view.email)}</p>
+            <a class="btn btn-primary" href=format!("/signin?next={next}")>"Sign in to accept"</a>
+        }
+        .into_any()
+    } else {
+        let new_account = !view.account_exists;
+        let email = view.email.clone();
+        view! {
+            <ActionForm action=action attr:class="form">
+                <input type="hidden" name="token" value=token />
+                {new_account.then(|| view! {
+                    <p>{format!("Create your account for {email} to accept.")}</p>
+                    <label for="invite-name">"Your name"</label>
+                    <input id="invite-name" name="display_name" autocomplete="name" required />
+                    <label for="invite-password">"Choose a password"</label>
+                    <input id="invite-password" name="password" type="password" autocomplete="new-password"
+                        minlength=shared::validation::MIN_PASSWORD_LEN.to_string() required aria-describedby="invite-password-hint" />
+                    <p id="invite-password-hint" class="hint">
+                        {format!("At least {} characters.", shared::validation::MIN_PASSWORD_LEN)}
+                    </p>
+                })}
+                <div aria-live="assertive">
+                    {move || error().map(|error| view! { <ErrorNotice error /> })}
+                </div>
+                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Accepting…" } else { "Accept invitation" }}
+                </button>
+            </ActionForm>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card narrow">
+            <h1>"You are invited"</h1>
+            <p class="lead">{format!("{} invites you to take “{}”.", view.organization, view.exam_title)}</p>
+            <dl class="facts">
+                <dt>"Invited address"</dt>
+                <dd data-testid="invited-email">{view.email.clone()}</dd>
+                <dt>"Window"</dt>
+                <dd>{format!("{} – {}", datetime(view.opens_at), datetime(view.closes_at))}</dd>
+                <dt>"Duration"</dt>
+                <dd>{format!("{} minutes", view.duration_minutes)}</dd>
+                {view.accommodation.clone().map(|a| view! { <dt>"Extra time"</dt><dd>{a}</dd> })}
+                <dt>"Link valid until"</dt>
+                <dd>{datetime(view.expires_at)}</dd>
+            </dl>
+            {form}
+        </section>
+    }
+}

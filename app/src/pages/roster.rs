@@ -1,0 +1,176 @@
+//! One exam's roster for its enrollment manager: invite by email, see each person's status,
+//! grant extra time.
+
+use crate::api::enrollments::{get_roster, InviteCandidates, SetAccommodation};
+use crate::components::feedback::{ErrorNotice, Loading};
+use crate::format::datetime;
+use crate::model::{Roster, RosterEntry};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+#[component]
+pub fn RosterPage() -> impl IntoView {
+    let params = use_params_map();
+    let exam_id = move || params.read().get("exam_id").unwrap_or_default();
+    let invite = ServerAction::<InviteCandidates>::new();
+    let set_time = ServerAction::<SetAccommodation>::new();
+    // Refetch after every successful change, so the table shows what the server holds.
+    let data = Resource::new(
+        move || (exam_id(), invite.version().get(), set_time.version().get()),
+        |(id, _, _)| get_roster(id),
+    );
+    view! {
+        <Title text="Roster" />
+        <p><a href="/manage">"← All exams"</a></p>
+        <Transition fallback=|| view! { <Loading label="Loading the roster…" /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <RosterView roster=r invite set_time /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn RosterView(
+    roster: Roster,
+    invite: ServerAction<InviteCandidates>,
+    set_time: ServerAction<SetAccommodation>,
+) -> impl IntoView {
+    let reports = invite.value();
+    let set_error = move || set_time.value().get().and_then(Result::err);
+    let entries = roster.entries.clone();
+    view! {
+        <Title text=format!("Roster: {}", roster.exam_title) />
+        <h1>{roster.exam_title.clone()}</h1>
+        <p class="muted">
+            {format!(
+                "{} · {} – {} · {} minutes · {} attempt(s)",
+                roster.organization,
+                datetime(roster.opens_at),
+                datetime(roster.closes_at),
+                roster.duration_minutes,
+                roster.max_attempts
+            )}
+        </p>
+
+        <section class="card" aria-labelledby="invite-title">
+            <h2 id="invite-title">"Invite candidates"</h2>
+            <ActionForm action=invite attr:class="form">
+                <input type="hidden" name="exam_id" value=roster.exam_id.clone() />
+                <label for="invite-emails">"Email addresses"</label>
+                <textarea id="invite-emails" name="emails" rows="4" required
+                    aria-describedby="invite-emails-hint"
+                    placeholder="ada@example.org, grace@example.org"></textarea>
+                <p id="invite-emails-hint" class="hint">
+                    "One or more addresses, separated by commas or new lines. Each person gets a single-use link that expires after 7 days (or when the exam closes). People without an account create one when they accept."
+                </p>
+                <fieldset class="inline-fields">
+                    <legend>"Extra time for these candidates (optional)"</legend>
+                    <label for="invite-percent">"Percent of the duration"</label>
+                    <input id="invite-percent" name="extra_percent" type="number" min="0" max="400" step="1" inputmode="numeric" />
+                    <label for="invite-minutes">"Minutes"</label>
+                    <input id="invite-minutes" name="extra_minutes" type="number" min="0" max="1440" step="1" inputmode="numeric" />
+                </fieldset>
+                <button type="submit" class="btn btn-primary" disabled=move || invite.pending().get()>
+                    {move || if invite.pending().get() { "Sending invitations…" } else { "Send invitations" }}
+                </button>
+            </ActionForm>
+            <div aria-live="polite" data-testid="invite-result">
+                {move || reports.get().map(|r| match r {
+                    Ok(list) => view! {
+                        <div class="notice notice-success" role="status">
+                            <p><strong>{format!("{} invitation(s) sent.", list.iter().filter(|r| r.invited).count())}</strong></p>
+                            <ul>
+                                {list.into_iter().map(|r| view! { <li>{format!("{}: {}", r.email, r.outcome)}</li> }).collect_view()}
+                            </ul>
+                        </div>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                })}
+            </div>
+        </section>
+
+        <section aria-labelledby="roster-title">
+            <h2 id="roster-title">{format!("Candidates ({})", entries.len())}</h2>
+            <div aria-live="assertive">{move || set_error().map(|error| view! { <ErrorNotice error /> })}</div>
+            {if entries.is_empty() {
+                view! { <p class="empty">"Nobody is enrolled or invited yet. Invite candidates above."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="roster">
+                            <caption class="sr-only">"Candidates and their enrollment status"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Candidate"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col">"Attempts"</th>
+                                    <th scope="col">"Extra time"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {entries.into_iter().map(|entry| view! { <RosterRow entry set_time /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn RosterRow(entry: RosterEntry, set_time: ServerAction<SetAccommodation>) -> impl IntoView {
+    let who = entry
+        .display_name
+        .clone()
+        .unwrap_or_else(|| "(no account yet)".into());
+    let status = match entry.invitation_expires_at {
+        Some(at) => format!("{} · link valid until {}", entry.status, datetime(at)),
+        None => entry.status.clone(),
+    };
+    let label = entry.display_name.clone().unwrap_or_else(|| entry.email.clone());
+    view! {
+        <tr data-testid="roster-row" data-email=entry.email.clone()>
+            <td>
+                <strong>{who}</strong>
+                <div class="muted">{entry.email.clone()}</div>
+            </td>
+            <td data-testid="roster-status">{status}</td>
+            <td>{entry.attempts_used}</td>
+            <td>
+                {match entry.enrollment_id.clone() {
+                    Some(id) => view! {
+                        <ActionForm action=set_time attr:class="inline-form accommodation-form">
+                            <input type="hidden" name="enrollment_id" value=id />
+                            <label>
+                                <span class="sr-only">{format!("Extra time in percent for {label}")}</span>
+                                <input name="extra_percent" type="number" min="0" max="400" step="1"
+                                    value=entry.extra_percent.to_string() inputmode="numeric" />
+                                " %"
+                            </label>
+                            <label>
+                                <span class="sr-only">{format!("Extra minutes for {label}")}</span>
+                                <input name="extra_minutes" type="number" min="0" max="1440" step="1"
+                                    value=entry.extra_minutes.to_string() inputmode="numeric" />
+                                " min"
+                            </label>
+                            <button type="submit" class="btn btn-small" aria-label=format!("Save extra time for {label}")>"Save"</button>
+                        </ActionForm>
+                    }.into_any(),
+                    None => view! {
+                        <span>{
+                            shared::schedule::Accommodation { extra_percent: entry.extra_percent, extra_minutes: entry.extra_minutes }
+                                .describe()
+                                .unwrap_or_else(|| "None".into())
+                        }</span>
+                    }.into_any(),
+                }}
+            </td>
+        </tr>
+    }
+}
