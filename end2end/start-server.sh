@@ -17,4 +17,6 @@ if [ -n "${E2E_DATABASE_URL:-}" ]; then
 else
   unset DATABASE_URL
 fi
-exec "$root/target/debug/vigil" --demo
+# The log is also kept in a file: invitation messages land there (no mail server here), and the
+# invitation test reads its link from it as a person would from the server's log.
+exec "$root/target/debug/vigil" --demo > >(tee "$data/server.log") 2>&1

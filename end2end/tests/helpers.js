@@ -5,6 +5,9 @@ const PASSWORD = 'vigil-demo-password';
 /** Waits until the WASM client has hydrated the page, so clicks reach Rust handlers. */
 async function hydrated(page) {
   await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  // What a page restores from this device (marks, the current question) lands on the next
+  // animation frame after hydration: wait for it, so it cannot undo the test's first click.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
 async function signIn(page, email, password = PASSWORD) {
@@ -69,3 +72,15 @@ async function drained(page) {
 }
 
 module.exports = { PASSWORD, hydrated, signIn, setVisibility, openExam, reviewerApi, timeline, drained, expect };
+
+/** The newest invitation link the server logged for `email` (no mail server in tests). */
+function invitationLinkFor(email, logFile = require('path').join(__dirname, '..', '.e2e-data', 'server.log')) {
+  const log = require('fs').readFileSync(logFile, 'utf8');
+  const at = log.lastIndexOf(`to=${email}`);
+  if (at < 0) throw new Error(`no message to ${email} in ${logFile}`);
+  const match = log.slice(at).match(/https?:\/\/[^\s"]+\/invitations\/[0-9a-f]{64}/);
+  if (!match) throw new Error(`no invitation link after the message to ${email}`);
+  return match[0];
+}
+
+module.exports.invitationLinkFor = invitationLinkFor;

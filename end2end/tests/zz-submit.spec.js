@@ -4,8 +4,18 @@ const { expect, openExam } = require('./helpers');
 
 test('submitting names unanswered questions, then shows the graded result', async ({ page }) => {
   await openExam(page);
+  // One question at a time, moved through with the pager, by keyboard.
+  await expect(page.getByTestId('position')).toHaveText('Question 1 of 3');
+  await expect(page.getByRole('button', { name: '← Previous' })).toBeDisabled();
   await page.getByLabel('Network', { exact: true }).check();
+  await expect(page.getByLabel('True', { exact: true })).toBeHidden();
+  await page.getByRole('button', { name: 'Next →' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('position')).toHaveText('Question 2 of 3');
+  await expect(page.getByLabel('Network', { exact: true })).toBeHidden();
   await page.getByLabel('True', { exact: true }).check();
+  await page.getByRole('button', { name: 'Next →' }).click();
+  await expect(page.getByRole('button', { name: 'Next →' })).toBeDisabled();
   const answer = page.getByLabel('Your answer');
   await answer.fill('');
   await answer.blur();

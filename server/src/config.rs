@@ -76,6 +76,16 @@ impl Config {
                 value: pool_raw,
                 reason: "use a positive number".into(),
             })?;
+        let public_url = get("VIGIL_PUBLIC_URL").filter(|s| !s.trim().is_empty());
+        if let Some(url) = &public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid {
+                    name: "VIGIL_PUBLIC_URL",
+                    value: url.clone(),
+                    reason: "use an address starting with http:// or https://".into(),
+                });
+            }
+        }
         Ok(Config {
             database_url,
             listen,
@@ -85,7 +95,7 @@ impl Config {
                 .unwrap_or_else(|| "info,sqlx=warn".into()),
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             max_db_connections,
-            public_url: get("VIGIL_PUBLIC_URL").filter(|s| !s.trim().is_empty()),
+            public_url,
             smtp_url: get("VIGIL_SMTP_URL").filter(|s| !s.trim().is_empty()),
             mail_from: get("VIGIL_MAIL_FROM")
                 .filter(|s| !s.trim().is_empty())
@@ -125,5 +135,12 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.to_string().contains("VIGIL_SECURE_COOKIES"));
+        let err = Config::from_lookup(|k| match k {
+            "DATABASE_URL" => Some("sqlite::memory:".into()),
+            "VIGIL_PUBLIC_URL" => Some("vigil.example.org".into()),
+            _ => None,
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("VIGIL_PUBLIC_URL"));
     }
 }

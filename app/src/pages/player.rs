@@ -154,6 +154,37 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
             }
         });
     }
+    // One question at a time by default; the candidate may show them all on one page. Where
+    // they were is kept on this device, so a reload resumes at the same question.
+    let current = RwSignal::new(0_usize);
+    let show_all = RwSignal::new(false);
+    let ids = StoredValue::new(numbers.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>());
+    #[cfg(feature = "hydrate")]
+    {
+        let key = format!("vigil.view.{}", data.session_id);
+        let storage = window().local_storage().ok().flatten();
+        let stored: Option<(usize, bool)> = storage
+            .as_ref()
+            .and_then(|s| s.get_item(&key).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok());
+        if let Some((at, all)) = stored {
+            request_animation_frame(move || {
+                current.set(at.min(total.saturating_sub(1)));
+                show_all.set(all);
+            });
+        }
+        Effect::new(move |_| {
+            let json = serde_json::to_string(&(current.get(), show_all.get())).unwrap_or_default();
+            if let Some(s) = window().local_storage().ok().flatten() {
+                let _ = s.set_item(&key, &json);
+            }
+        });
+    }
+    let paged = move || !show_all.get() && total > 1;
+    let go_to_question = Callback::new(move |index: usize| {
+        current.set(index);
+        focus_question(ids.with_value(|ids| ids.get(index).cloned()));
+    });
     let palette: Vec<(String, usize)> = numbers.clone();
     let unanswered = Signal::derive(move || {
         let done = answered.get();
@@ -181,21 +212,73 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
                 {data.proctoring_enabled.then(|| view! { <MonitoringLine monitor /> })}
                 {data.require_fullscreen.then(|| view! { <FullscreenPrompt monitor /> })}
             </div>
-            <Palette items=palette answered marked />
+            <Palette items=palette answered marked show_all go_to_question />
+            <p class="view-toggle">
+                <button
+                    type="button"
+                    class="btn btn-quiet"
+                    aria-pressed=move || show_all.get().to_string()
+                    on:click=move |_| show_all.update(|a| *a = !*a)
+                >
+                    {move || if show_all.get() { "Show one question at a time" } else { "Show all questions on one page" }}
+                </button>
+            </p>
             <ol class="questions">
                 {data.questions.into_iter().enumerate().map(|(i, q)| {
+                    let visible = Signal::derive(move || show_all.get() || current.get() == i);
                     let on_answer = Callback::new(move |(qid, value): (String, String)| {
                         answered.update(|a| {
                             if has_content(&value) { a.insert(qid.clone()); } else { a.remove(&qid); }
                         });
                         save.dispatch((qid, value));
                     });
-                    view! { <QuestionView q number=i + 1 total on_answer marked /> }
+                    view! { <QuestionView q number=i + 1 total on_answer marked visible /> }
                 }).collect_view()}
             </ol>
+            <Show when=paged>
+                <nav class="pager" aria-label="Question navigation">
+                    <button
+                        type="button"
+                        class="btn"
+                        disabled=move || current.get() == 0
+                        on:click=move |_| go_to_question.run(current.get_untracked().saturating_sub(1))
+                    >
+                        "← Previous"
+                    </button>
+                    <span class="position" data-testid="position">
+                        {move || format!("Question {} of {total}", current.get() + 1)}
+                    </span>
+                    <button
+                        type="button"
+                        class="btn"
+                        disabled=move || current.get() + 1 >= total
+                        on:click=move |_| go_to_question.run((current.get_untracked() + 1).min(total - 1))
+                    >
+                        "Next →"
+                    </button>
+                </nav>
+            </Show>
             <SubmitSection session_id=data.session_id.clone() unanswered />
         </div>
     }
+}
+
+/// Moves keyboard and screen-reader focus to a question once it is shown.
+fn focus_question(question_id: Option<String>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(id) = question_id {
+        request_animation_frame(move || {
+            use wasm_bindgen::JsCast;
+            if let Some(el) = document()
+                .get_element_by_id(&format!("question-{id}"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = question_id;
 }
 
 /// Whether a saved answer (JSON) holds anything.
@@ -377,6 +460,8 @@ fn QuestionView(
     total: usize,
     on_answer: Callback<(String, String)>,
     marked: RwSignal<HashSet<String>>,
+    /// Shown now (one at a time, or all on one page).
+    visible: Signal<bool>,
 ) -> impl IntoView {
     let saved: Vec<String> = q
         .saved
@@ -494,7 +579,7 @@ fn QuestionView(
     };
     let labelled_by = heading_id.clone();
     view! {
-        <li class="card question" id=format!("question-{}", q.question_id)>
+        <li class="card question" id=format!("question-{}", q.question_id) tabindex="-1" hidden=move || !visible.get()>
             <fieldset aria-labelledby=labelled_by>
                 <legend id=heading_id>
                     <span class="q-number">{format!("Question {number} of {total}")}</span>
@@ -568,6 +653,8 @@ fn Palette(
     items: Vec<(String, usize)>,
     answered: RwSignal<HashSet<String>>,
     marked: RwSignal<HashSet<String>>,
+    show_all: RwSignal<bool>,
+    go_to_question: Callback<usize>,
 ) -> impl IntoView {
     view! {
         <nav class="palette" aria-label="Questions">
@@ -590,6 +677,14 @@ fn Palette(
                                 aria-label=label
                                 title=label
                                 data-testid="palette-item"
+                                on:click=move |ev| {
+                                    // On one page the link scrolls by itself; one at a time,
+                                    // the question has to be shown first.
+                                    if !show_all.get_untracked() {
+                                        ev.prevent_default();
+                                        go_to_question.run(n - 1);
+                                    }
+                                }
                             >
                                 <span aria-hidden="true">{n}</span>
                                 <span class="palette-state" aria-hidden="true">
