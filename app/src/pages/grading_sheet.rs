@@ -49,21 +49,30 @@ fn read_points(raw: &str, number: usize, max: i64) -> Result<f64, AppError> {
     Ok(value)
 }
 
+/// What the grader types for one essay, kept in signals until saved.
+#[derive(Clone, Copy)]
+struct EssayFields {
+    number: usize,
+    max: i64,
+    points: RwSignal<String>,
+    feedback: RwSignal<String>,
+}
+
 #[component]
 fn Sheet(sheet: GradingSheet, saved: RwSignal<u32>, done: RwSignal<bool>) -> impl IntoView {
     let session_id = sheet.session_id.clone();
-    let fields: Vec<(String, usize, i64, RwSignal<String>, RwSignal<String>)> = sheet
+    let fields: Vec<(String, EssayFields)> = sheet
         .questions
         .iter()
         .filter(|q| q.needs_person)
         .map(|q| {
-            (
-                q.question_id.clone(),
-                q.number,
-                q.points,
-                RwSignal::new(q.awarded.map(|a| a.to_string()).unwrap_or_default()),
-                RwSignal::new(q.feedback.clone().unwrap_or_default()),
-            )
+            let f = EssayFields {
+                number: q.number,
+                max: q.points,
+                points: RwSignal::new(q.awarded.map(|a| a.to_string()).unwrap_or_default()),
+                feedback: RwSignal::new(q.feedback.clone().unwrap_or_default()),
+            };
+            (q.question_id.clone(), f)
         })
         .collect();
     let fields = StoredValue::new(fields);
@@ -84,11 +93,11 @@ fn Sheet(sheet: GradingSheet, saved: RwSignal<u32>, done: RwSignal<bool>) -> imp
         let grades: Result<Vec<EssayGrade>, AppError> = fields.with_value(|fields| {
             fields
                 .iter()
-                .map(|(id, number, max, points, feedback)| {
+                .map(|(id, f)| {
                     Ok(EssayGrade {
                         question_id: id.clone(),
-                        points: read_points(&points.get_untracked(), *number, *max)?,
-                        feedback: feedback.get_untracked(),
+                        points: read_points(&f.points.get_untracked(), f.number, f.max)?,
+                        feedback: f.feedback.get_untracked(),
                     })
                 })
                 .collect()
@@ -117,7 +126,7 @@ fn Sheet(sheet: GradingSheet, saved: RwSignal<u32>, done: RwSignal<bool>) -> imp
         <form class="form" on:submit=submit novalidate>
             <ol class="questions">
                 {sheet.questions.into_iter().map(|q| {
-                    let field = fields.with_value(|f| f.iter().find(|(id, ..)| *id == q.question_id).map(|(_, _, _, p, fb)| (*p, *fb)));
+                    let field = fields.with_value(|f| f.iter().find(|(id, _)| *id == q.question_id).map(|(_, f)| (f.points, f.feedback)));
                     let points_id = format!("points-{}", q.number);
                     let feedback_id = format!("feedback-{}", q.number);
                     view! {
