@@ -17,7 +17,7 @@ test('a tab switch in an exam reaches the reviewer as a flag with its evidence',
 
   await page.waitForURL(/\/sessions\//);
   await hydrated(page);
-  await expect(page.getByText('Question 1 of 3')).toBeVisible();
+  await expect(page.getByText('Question 1 of 3').first()).toBeVisible();
   await page.getByLabel('Network', { exact: true }).check();
   await expect(page.getByTestId('save-state')).toContainText('Saved at');
 

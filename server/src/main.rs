@@ -61,6 +61,8 @@ async fn run() -> Result<(), StartError> {
     }
     let config = Config::from_env()?;
     tracing_subscriber::fmt()
+        // Colours only for a person at a terminal; a log file or collector gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
 

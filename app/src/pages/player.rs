@@ -181,6 +181,9 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
         });
     }
     let paged = move || !show_all.get() && total > 1;
+    // Named outside `view!`, whose parser would read the `>` as the end of the tag.
+    let at_first = move || current.get() == 0;
+    let at_last = move || current.get() + 1 >= total;
     let go_to_question = Callback::new(move |index: usize| {
         current.set(index);
         focus_question(ids.with_value(|ids| ids.get(index).cloned()));
@@ -240,7 +243,7 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
                     <button
                         type="button"
                         class="btn"
-                        disabled=move || current.get() == 0
+                        disabled=at_first
                         on:click=move |_| go_to_question.run(current.get_untracked().saturating_sub(1))
                     >
                         "← Previous"
@@ -251,7 +254,7 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
                     <button
                         type="button"
                         class="btn"
-                        disabled=move || current.get() + 1 >= total
+                        disabled=at_last
                         on:click=move |_| go_to_question.run((current.get_untracked() + 1).min(total - 1))
                     >
                         "Next →"
