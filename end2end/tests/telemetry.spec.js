@@ -3,7 +3,7 @@
 // cannot (visibility, focus) — and checked on the server: the stored event and, where a rule
 // applies, the flag with its evidence.
 const { test } = require('@playwright/test');
-const { expect, openExam, reviewerApi, timeline, drained, setVisibility } = require('./helpers');
+const { expect, hydrated, openExam, reviewerApi, timeline, drained, setVisibility } = require('./helpers');
 
 test.describe.configure({ mode: 'serial' });
 
@@ -146,6 +146,8 @@ test('events recorded just before a reload arrive exactly once', async ({ page }
     if (!hold) ws.connectToServer();
   });
   await page.reload();
+  // The recorder starts with hydration: events before it cannot be recorded at all.
+  await hydrated(page);
   await expect(page.getByTestId('link')).not.toHaveText('connected');
   for (let i = 0; i < 3; i++) {
     await page.getByTestId('position').click({ button: 'right' });

@@ -12,21 +12,9 @@ const AUTHOR: &str = "author@demo.vigil.test";
 /// The demo candidate answers the practice exam (objective answers worth 2 of 7 points and an
 /// essay) and submits. Returns the session id.
 async fn submitted_practice_attempt(app: &TestApp) -> String {
-    let exam_id: String = sqlx::query_scalar("SELECT id FROM exams WHERE title = $1")
-        .bind(app::server::demo::PRACTICE_EXAM_TITLE)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let exam_id = app.practice_exam_id().await;
     let cand = app.signed_in(CANDIDATE).await;
-    let (status, sid) = app
-        .call(
-            &cand,
-            "start_exam",
-            &[("exam_id", &exam_id), ("consent", "false")],
-        )
-        .await;
-    assert_eq!(status, 200, "{sid}");
-    let sid = sid.as_str().unwrap().to_string();
+    let sid = app.start_unproctored(&cand, &exam_id).await;
     let (_, data) = app.call(&cand, "exam_session", &[("session_id", &sid)]).await;
     let id_of = |kind: &str| -> String {
         data["questions"]

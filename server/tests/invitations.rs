@@ -291,6 +291,43 @@ async fn bad_invitations_are_refused_and_change_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM outbox").await, 0);
 
+    // A cancelled exam, or one whose window has closed, takes no more invitations.
+    sqlx::query("UPDATE exams SET status = 'CANCELLED' WHERE id = $1")
+        .bind(exam)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, body) = app
+        .call(
+            &manager,
+            "invite",
+            &[("exam_id", exam), ("emails", "a@example.org")],
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(message(&body).contains("cancelled"), "{body}");
+    sqlx::query("UPDATE exams SET status = 'ACTIVE', closes_at = 1000 WHERE id = $1")
+        .bind(exam)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (status, body) = app
+        .call(
+            &manager,
+            "invite",
+            &[("exam_id", exam), ("emails", "a@example.org")],
+        )
+        .await;
+    assert_eq!(status, 409, "{body}");
+    assert!(message(&body).contains("closed"), "{body}");
+    sqlx::query("UPDATE exams SET closes_at = $2 WHERE id = $1")
+        .bind(exam)
+        .bind(common::now_ms() + 86_400_000)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
+
     let (status, body) = app.call(&app.client(), "invitation", &[("token", "0000")]).await;
     assert_eq!(status, 404);
     assert!(message(&body).contains("not valid"), "{body}");

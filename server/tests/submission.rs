@@ -148,11 +148,7 @@ async fn the_server_submits_at_the_deadline_with_every_saved_answer() {
 #[tokio::test]
 async fn extra_time_extends_the_deadline_and_essays_wait_for_a_person() {
     let (app, org) = TestApp::start("practice").await;
-    let exam_id: String = sqlx::query_scalar("SELECT id FROM exams WHERE title = $1")
-        .bind(app::server::demo::PRACTICE_EXAM_TITLE)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let exam_id = app.practice_exam_id().await;
     assert_ne!(exam_id, org.exam_id);
     sqlx::query("UPDATE enrollments SET extra_time_minutes = 15 WHERE exam_id = $1")
         .bind(&exam_id)
@@ -161,15 +157,7 @@ async fn extra_time_extends_the_deadline_and_essays_wait_for_a_person() {
         .unwrap();
     // Not proctored: no consent needed.
     let cand = app.signed_in(CANDIDATE).await;
-    let (status, sid) = app
-        .call(
-            &cand,
-            "start_exam",
-            &[("exam_id", &exam_id), ("consent", "false")],
-        )
-        .await;
-    assert_eq!(status, 200, "{sid}");
-    let sid = sid.as_str().unwrap().to_string();
+    let sid = app.start_unproctored(&cand, &exam_id).await;
     let (started, deadline): (i64, i64) =
         sqlx::query_as("SELECT started_at, deadline_at FROM exam_sessions WHERE id = $1")
             .bind(&sid)
@@ -231,20 +219,9 @@ async fn extra_time_extends_the_deadline_and_essays_wait_for_a_person() {
 #[tokio::test]
 async fn a_shuffled_exam_keeps_one_order_per_attempt() {
     let (app, _) = TestApp::start("shuffle").await;
-    let exam_id: String = sqlx::query_scalar("SELECT id FROM exams WHERE title = $1")
-        .bind(app::server::demo::PRACTICE_EXAM_TITLE)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let exam_id = app.practice_exam_id().await;
     let cand = app.signed_in(CANDIDATE).await;
-    let (_, sid) = app
-        .call(
-            &cand,
-            "start_exam",
-            &[("exam_id", &exam_id), ("consent", "false")],
-        )
-        .await;
-    let sid = sid.as_str().unwrap().to_string();
+    let sid = app.start_unproctored(&cand, &exam_id).await;
     let order = |data: &Value| -> Vec<String> {
         data["questions"]
             .as_array()

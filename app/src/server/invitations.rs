@@ -56,6 +56,16 @@ pub async fn invite(
     accommodation: Accommodation,
 ) -> Result<Vec<InviteReport>, AppError> {
     let now = now_ms();
+    let status: shared::ExamStatus = exam.status.parse().map_err(|_| AppError::Internal)?;
+    if !matches!(
+        status,
+        shared::ExamStatus::Draft | shared::ExamStatus::Scheduled | shared::ExamStatus::Active
+    ) {
+        return Err(AppError::Conflict(format!(
+            "This exam is {}: invitations can no longer be sent.",
+            status.as_str().to_lowercase()
+        )));
+    }
     if now >= exam.closes_at {
         return Err(AppError::Conflict(
             "This exam's window has closed: invitations can no longer be sent.".into(),

@@ -168,6 +168,28 @@ impl TestApp {
         body.as_str().expect("a session id").to_string()
     }
 
+    /// The id of the demo's unproctored practice exam (every question type, shuffled).
+    pub async fn practice_exam_id(&self) -> String {
+        sqlx::query_scalar("SELECT id FROM exams WHERE title = $1")
+            .bind(demo::PRACTICE_EXAM_TITLE)
+            .fetch_one(&self.pool)
+            .await
+            .expect("the practice exam is seeded")
+    }
+
+    /// Starts the signed-in candidate's attempt at an unproctored exam (no consent asked).
+    pub async fn start_unproctored(&self, client: &Client, exam_id: &str) -> String {
+        let (status, body) = self
+            .call(
+                client,
+                "start_exam",
+                &[("exam_id", exam_id), ("consent", "false")],
+            )
+            .await;
+        assert_eq!(status, 200, "start exam: {body}");
+        body.as_str().expect("a session id").to_string()
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.pool)
