@@ -215,7 +215,7 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
                 {data.proctoring_enabled.then(|| view! { <MonitoringLine monitor /> })}
                 {data.require_fullscreen.then(|| view! { <FullscreenPrompt monitor /> })}
             </div>
-            <Palette items=palette answered marked show_all go_to_question />
+            <Palette items=palette answered marked show_all current go_to_question />
             <p class="view-toggle">
                 <button
                     type="button"
@@ -657,6 +657,7 @@ fn Palette(
     answered: RwSignal<HashSet<String>>,
     marked: RwSignal<HashSet<String>>,
     show_all: RwSignal<bool>,
+    current: RwSignal<usize>,
     go_to_question: Callback<usize>,
 ) -> impl IntoView {
     view! {
@@ -671,10 +672,13 @@ fn Palette(
                         let review = if flagged.get() { ", marked for review" } else { "" };
                         format!("Question {n}: {state}{review}")
                     });
+                    let shown = Signal::derive(move || !show_all.get() && current.get() + 1 == n);
                     view! {
                         <li>
                             <a
                                 href=format!("#question-{id}")
+                                class:current=shown
+                                aria-current=move || shown.get().then_some("step")
                                 class:answered=done
                                 class:marked=flagged
                                 aria-label=label
