@@ -84,3 +84,59 @@ function invitationLinkFor(email, logFile = require('path').join(__dirname, '..'
 }
 
 module.exports.invitationLinkFor = invitationLinkFor;
+
+/**
+ * A Vigil server of the test's own (its own port and SQLite file, demo data), for tests that
+ * stop it or need a demo candidate nobody else has touched. `kill()` is a crash (SIGKILL);
+ * `start()` brings it back on the same port and data.
+ */
+async function ownServer(label) {
+  const { spawn } = require('child_process');
+  const fs = require('fs');
+  const net = require('net');
+  const path = require('path');
+  const root = path.join(__dirname, '..', '..');
+  const dataDir = path.join(__dirname, '..', '.e2e-data', `${label}-${process.pid}`);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const port = await new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+  const base = `http://127.0.0.1:${port}`;
+  let child = null;
+  const server = {
+    base,
+    async start() {
+      const log = fs.openSync(path.join(dataDir, 'server.log'), 'a');
+      const env = { ...process.env, VIGIL_LISTEN: `127.0.0.1:${port}`, VIGIL_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: path.join(root, 'target', 'site') };
+      delete env.DATABASE_URL;
+      child = spawn(path.join(root, 'target', 'debug', 'vigil'), ['--demo'], { env, stdio: ['ignore', log, log] });
+      for (let i = 0; i < 200; i++) {
+        try {
+          if ((await fetch(`${base}/healthz`)).ok) return;
+        } catch (_) {
+          // not up yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await server.kill();
+      throw new Error(`the server at ${base} did not come up`);
+    },
+    kill() {
+      if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      return new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGKILL');
+      });
+    },
+  };
+  await server.start();
+  return server;
+}
+
+module.exports.ownServer = ownServer;
