@@ -53,3 +53,42 @@ test('a server crash mid-exam loses nothing', async ({ page }) => {
     await server.kill();
   }
 });
+
+test('a browser crash while offline loses nothing', async ({ context }) => {
+  const server = await ownServer('crash');
+  try {
+    let page = await context.newPage();
+    await page.goto(`${server.base}/signin`);
+    await hydrated(page);
+    await page.getByLabel('Email').fill('candidate@demo.vigil.test');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: /Open exam: Web Security/ }).click();
+    await page.getByRole('button', { name: 'Start exam' }).click();
+    await page.waitForURL(/\/sessions\//);
+    await hydrated(page);
+    const examUrl = page.url();
+    const sessionId = examUrl.split('/sessions/')[1];
+    await page.getByRole('button', { name: 'Show all questions on one page' }).click();
+    const essay = (p) => p.getByRole('group', { name: /passwords are stored/ }).getByLabel('Your answer');
+
+    // Offline, the candidate writes the essay; then the browser dies without a goodbye.
+    await context.setOffline(true);
+    await essay(page).fill('Typed offline, just before the crash.');
+    await expect(page.getByTestId('save-state')).toContainText('Offline');
+    await page.close({ runBeforeUnload: false });
+    await context.setOffline(false);
+
+    // The browser comes back: the answer kept on the device reaches the server by itself.
+    page = await context.newPage();
+    await page.goto(examUrl);
+    await hydrated(page);
+    await expect(essay(page)).toHaveValue('Typed offline, just before the crash.');
+    await expect(page.getByTestId('save-state')).toHaveText(/All answers are saved on the server\.|Saved at/);
+    const r = await page.request.post(`${server.base}/api/exam_session`, { form: { session_id: sessionId } });
+    const saved = (await r.json()).questions.map((q) => q.saved || '');
+    expect(saved.some((s) => s.includes('Typed offline, just before the crash.'))).toBe(true);
+  } finally {
+    await server.kill();
+  }
+});

@@ -137,7 +137,7 @@ fn Sheet(sheet: GradingSheet, saved: RwSignal<u32>, done: RwSignal<bool>) -> imp
                             {match field {
                                 Some((points, feedback)) => view! {
                                     <label for=points_id.clone()>{format!("Points (0 to {})", q.points)}</label>
-                                    <input id=points_id type="text" inputmode="decimal" required
+                                    <input id=points_id class="points-input" type="text" inputmode="decimal" required
                                         prop:value=points on:input=move |ev| points.set(event_target_value(&ev)) />
                                     <label for=feedback_id.clone()>"Feedback to the candidate (optional)"</label>
                                     <textarea id=feedback_id rows="3"

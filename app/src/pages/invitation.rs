@@ -67,7 +67,7 @@ fn Accept(view: InvitationView, token: String) -> impl IntoView {
                 {new_account.then(|| view! {
                     <p>{format!("Create your account for {email} to accept.")}</p>
                     <label for="invite-name">"Your name"</label>
-                    <input id="invite-name" name="display_name" autocomplete="name" required />
+                    <input id="invite-name" name="display_name" type="text" autocomplete="name" required />
                     <label for="invite-password">"Choose a password"</label>
                     <input id="invite-password" name="password" type="password" autocomplete="new-password"
                         minlength=shared::validation::MIN_PASSWORD_LEN.to_string() required aria-describedby="invite-password-hint" />

@@ -560,9 +560,12 @@ fn QuestionView(
             };
             let on_change = move |ev: leptos::ev::Event| send(qid.clone(), event_target_value(&ev));
             let field = if kind == "ESSAY" {
+                // The child text is the value in server-rendered HTML; `prop:value` sets it when
+                // the page renders the question itself (after answers kept offline are restored).
+                let text = initial.clone();
                 view! {
-                    <textarea id=id.clone() class="text-answer" rows="8" maxlength="20000" on:input=on_input on:change=on_change>
-                        {initial}
+                    <textarea id=id.clone() class="text-answer" rows="8" maxlength="20000" prop:value=initial on:input=on_input on:change=on_change>
+                        {text}
                     </textarea>
                 }
                 .into_any()
