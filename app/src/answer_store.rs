@@ -56,3 +56,40 @@ pub fn confirm(session_id: &str, question_id: &str, version: i64) {
         store(session_id, &all);
     }
 }
+
+fn marks_key(session_id: &str) -> String {
+    format!("vigil.marks.{session_id}")
+}
+
+/// Marks for review not yet confirmed by the server: question id → marked.
+pub fn load_marks(session_id: &str) -> HashMap<String, bool> {
+    storage()
+        .and_then(|s| s.get_item(&marks_key(session_id)).ok().flatten())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+fn store_marks(session_id: &str, all: &HashMap<String, bool>) {
+    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(all)) {
+        let _ = if all.is_empty() {
+            s.remove_item(&marks_key(session_id))
+        } else {
+            s.set_item(&marks_key(session_id), &json)
+        };
+    }
+}
+
+pub fn put_mark(session_id: &str, question_id: &str, marked: bool) {
+    let mut all = load_marks(session_id);
+    all.insert(question_id.to_string(), marked);
+    store_marks(session_id, &all);
+}
+
+/// Forgets a mark once the server has it (unless it was changed again since).
+pub fn confirm_mark(session_id: &str, question_id: &str, marked: bool) {
+    let mut all = load_marks(session_id);
+    if all.get(question_id) == Some(&marked) {
+        all.remove(question_id);
+        store_marks(session_id, &all);
+    }
+}

@@ -82,6 +82,8 @@ pub struct PlayerQuestion {
     /// The candidate's saved answer (JSON text), if any.
     pub saved: Option<String>,
     pub version: i64,
+    /// Marked for review by the candidate.
+    pub marked: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

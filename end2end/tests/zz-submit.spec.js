@@ -2,7 +2,7 @@
 const { test } = require('@playwright/test');
 const { expect, openExam } = require('./helpers');
 
-test('submitting names unanswered questions, then shows the graded result', async ({ page }) => {
+test('submitting names unanswered questions, then shows the graded result', async ({ page, browser }) => {
   await openExam(page);
   // One question at a time, moved through with the pager, by keyboard.
   await expect(page.getByTestId('position')).toHaveText('Question 1 of 3');
@@ -25,8 +25,16 @@ test('submitting names unanswered questions, then shows the graded result', asyn
   // The palette says, in words, what is answered and what is marked.
   await expect(page.getByRole('link', { name: 'Question 1: answered' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Question 3: not answered' })).toBeVisible();
+  const markSaved = page.waitForResponse((r) => r.url().endsWith('/api/mark_question') && r.status() === 200);
   await page.getByRole('group', { name: /well-known port/ }).locator('..').getByLabel('Mark for review').check();
   await expect(page.getByRole('link', { name: 'Question 3: not answered, marked for review' })).toBeVisible();
+  await markSaved;
+
+  // Marks are kept on the server: the same attempt opened on another device shows it too.
+  const other = await (await browser.newContext()).newPage();
+  await openExam(other);
+  await expect(other.getByRole('link', { name: 'Question 3: not answered, marked for review' })).toBeVisible();
+  await other.close();
 
   await page.getByRole('button', { name: 'Submit exam…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Submit your exam?' });

@@ -1,5 +1,5 @@
 -- Invitations with single-use expiring tokens, the outgoing mail queue, accommodations in
--- percent, and essay feedback from the person who graded it.
+-- percent, essay feedback from the person who graded it, and marks for review kept on the server.
 
 ALTER TABLE enrollments ADD COLUMN extra_time_percent BIGINT NOT NULL DEFAULT 0;
 
@@ -32,5 +32,6 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_unsent ON outbox (sent_at, created_at);
 
 ALTER TABLE answers ADD COLUMN feedback TEXT;
+ALTER TABLE answers ADD COLUMN marked INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE exam_sessions ADD COLUMN graded_by TEXT REFERENCES users(id) ON DELETE SET NULL;
 ALTER TABLE exam_sessions ADD COLUMN graded_at BIGINT;

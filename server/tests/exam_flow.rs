@@ -222,3 +222,81 @@ async fn a_browser_that_goes_silent_is_flagged_once() {
         .unwrap();
     assert_eq!(status, "FLAGGED");
 }
+
+#[tokio::test]
+async fn marks_for_review_are_kept_on_the_server_without_touching_answers() {
+    let (app, org) = TestApp::start("marks").await;
+    let (cand, sid) = started(&app, &org.exam_id).await;
+    let (_, data) = app.call(&cand, "exam_session", &[("session_id", &sid)]).await;
+    let q: Vec<String> = data["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["question_id"].as_str().unwrap().to_string())
+        .collect();
+    let mark = |qid: String, on: &'static str| {
+        let (app, cand, sid) = (&app, &cand, sid.clone());
+        async move {
+            app.call(
+                cand,
+                "mark_question",
+                &[("session_id", &sid), ("question_id", &qid), ("marked", on)],
+            )
+            .await
+        }
+    };
+
+    // Marking an unanswered question, then answering it: the answer and the mark both stay.
+    assert_eq!(mark(q[2].clone(), "true").await.0, 200);
+    let (status, body) = app
+        .call(
+            &cand,
+            "save_answer",
+            &[
+                ("session_id", &sid),
+                ("question_id", &q[2]),
+                ("value", "\"443\""),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(mark(q[0].clone(), "true").await.0, 200);
+    assert_eq!(mark(q[0].clone(), "false").await.0, 200);
+
+    // Another device (a fresh sign-in) sees the same marks.
+    let other = app.signed_in(CANDIDATE).await;
+    let (_, data) = app.call(&other, "exam_session", &[("session_id", &sid)]).await;
+    let marked: Vec<bool> = data["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["marked"] == true)
+        .collect();
+    assert_eq!(marked, vec![false, false, true]);
+    assert_eq!(data["questions"][2]["saved"], "\"443\"");
+
+    // Someone else's session, a question from elsewhere, or after submitting: refused.
+    let reviewer = app.signed_in("reviewer@demo.vigil.test").await;
+    let (status, _) = app
+        .call(
+            &reviewer,
+            "mark_question",
+            &[("session_id", &sid), ("question_id", &q[0]), ("marked", "true")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, body) = mark("not-a-question".into(), "true").await;
+    assert_eq!(status, 400);
+    assert!(message(&body).contains("not part of this exam"), "{body}");
+    assert_eq!(
+        app.call(&cand, "submit_exam", &[("session_id", &sid)]).await.0,
+        200
+    );
+    let (status, _) = mark(q[1].clone(), "true").await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM answers WHERE marked = 1").await,
+        1
+    );
+}

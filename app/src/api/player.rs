@@ -37,6 +37,7 @@ pub async fn load_session(session_id: String) -> Result<PlayerData, AppError> {
                         options,
                         saved: answer.map(|a| a.value_json.clone()),
                         version: answer.map(|a| a.version).unwrap_or(0),
+                        marked: answer.is_some_and(|a| a.marked != 0),
                         question_id: q.id,
                         kind: q.kind,
                         stem: q.stem,
@@ -104,6 +105,31 @@ pub async fn save_answer(
             }
             db::answers::upsert(&state.pool, &session.id, &question_id, &value, version, now_ms()).await?;
             Ok(SavedAnswer { question_id, version })
+        }
+        .await,
+    )
+}
+
+/// Marks (or unmarks) a question of the caller's open attempt for review, so the mark follows
+/// the candidate to another device.
+#[server(prefix = "/api", endpoint = "mark_question")]
+pub async fn mark_question(session_id: String, question_id: String, marked: bool) -> Result<(), AppError> {
+    use crate::server::{attempts, auth, db, now_ms, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let user = auth::current_user(&state).await?;
+            let session = attempts::open_session_of(&state, &user.id, &session_id).await?;
+            let exam = db::exams::find(&state.pool, &session.exam_id)
+                .await?
+                .ok_or(AppError::Internal)?;
+            if !db::exams::has_question(&state.pool, &exam.bank_id, &question_id).await? {
+                return Err(AppError::Invalid(
+                    "That question is not part of this exam.".into(),
+                ));
+            }
+            db::answers::set_mark(&state.pool, &session.id, &question_id, marked, now_ms()).await?;
+            Ok(())
         }
         .await,
     )

@@ -1,6 +1,6 @@
 //! The exam page: questions, autosave, and (when proctoring is on) the telemetry recorder.
 
-use crate::api::player::{load_session, save_answer, submit_exam};
+use crate::api::player::{load_session, mark_question, save_answer, submit_exam};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::error::AppError;
 use crate::format::time_of_day;
@@ -133,27 +133,47 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
             .map(|q| q.question_id.clone())
             .collect::<HashSet<String>>(),
     );
-    // Marks for review are the candidate's own reminders, kept on this device.
-    let marked = RwSignal::new(HashSet::<String>::new());
+    // Marks for review are kept on the server, so they follow the candidate to another device.
+    // A mark the server has not confirmed (made offline) waits on this device and is applied
+    // and sent again on the next load.
+    let marked = RwSignal::new(
+        data.questions
+            .iter()
+            .filter(|q| q.marked)
+            .map(|q| q.question_id.clone())
+            .collect::<HashSet<String>>(),
+    );
     #[cfg(feature = "hydrate")]
     {
-        let key = format!("vigil.marked.{}", data.session_id);
-        let stored: HashSet<String> = window()
-            .local_storage()
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_item(&key).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .unwrap_or_default();
-        // After hydration, so the first render matches the server's.
-        request_animation_frame(move || marked.set(stored));
-        Effect::new(move |_| {
-            let json = serde_json::to_string(&marked.get()).unwrap_or_default();
-            if let Some(s) = window().local_storage().ok().flatten() {
-                let _ = s.set_item(&key, &json);
+        let pending = crate::answer_store::load_marks(&data.session_id);
+        if !pending.is_empty() {
+            let sid = data.session_id.clone();
+            // After hydration, so the first render matches the server's.
+            request_animation_frame(move || {
+                for (qid, on) in pending {
+                    marked.update(|m| {
+                        if on {
+                            m.insert(qid.clone());
+                        } else {
+                            m.remove(&qid);
+                        }
+                    });
+                    send_mark(sid.clone(), qid, on);
+                }
+            });
+        }
+    }
+    let mark_session = data.session_id.clone();
+    let on_mark = Callback::new(move |(qid, on): (String, bool)| {
+        marked.update(|m| {
+            if on {
+                m.insert(qid.clone());
+            } else {
+                m.remove(&qid);
             }
         });
-    }
+        send_mark(mark_session.clone(), qid, on);
+    });
     // One question at a time by default; the candidate may show them all on one page. Where
     // they were is kept on this device, so a reload resumes at the same question.
     let current = RwSignal::new(0_usize);
@@ -235,7 +255,7 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
                         });
                         save.dispatch((qid, value));
                     });
-                    view! { <QuestionView q number=i + 1 total on_answer marked visible /> }
+                    view! { <QuestionView q number=i + 1 total on_answer marked on_mark visible /> }
                 }).collect_view()}
             </ol>
             <Show when=paged>
@@ -264,6 +284,24 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
             <SubmitSection session_id=data.session_id.clone() unanswered />
         </div>
     }
+}
+
+/// Sends a mark for review to the server. When the server cannot be reached the mark is kept
+/// on the device and sent again on the next load; the palette shows it either way.
+fn send_mark(session_id: String, question_id: String, marked: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        crate::answer_store::put_mark(&session_id, &question_id, marked);
+        leptos::task::spawn_local(async move {
+            let result = mark_question(session_id.clone(), question_id.clone(), marked).await;
+            // Kept for another try only when the server could not be reached.
+            if !matches!(result, Err(AppError::Unreachable | AppError::Internal)) {
+                crate::answer_store::confirm_mark(&session_id, &question_id, marked);
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (session_id, question_id, marked);
 }
 
 /// Moves keyboard and screen-reader focus to a question once it is shown.
@@ -463,6 +501,7 @@ fn QuestionView(
     total: usize,
     on_answer: Callback<(String, String)>,
     marked: RwSignal<HashSet<String>>,
+    on_mark: Callback<(String, bool)>,
     /// Shown now (one at a time, or all on one page).
     visible: Signal<bool>,
 ) -> impl IntoView {
@@ -601,11 +640,7 @@ fn QuestionView(
                         let qid = qid_mark.clone();
                         move || marked.with(|m| m.contains(&qid))
                     }
-                    on:change=move |ev| {
-                        let on = event_target_checked(&ev);
-                        let qid = qid_mark2.clone();
-                        marked.update(|m| { if on { m.insert(qid); } else { m.remove(&qid); } });
-                    }
+                    on:change=move |ev| on_mark.run((qid_mark2.clone(), event_target_checked(&ev)))
                 />
                 "Mark for review"
             </label>

@@ -7,10 +7,12 @@ pub struct AnswerRow {
     pub question_id: String,
     pub value_json: String,
     pub version: i64,
+    /// Marked for review by the candidate (0/1).
+    pub marked: i64,
 }
 
 pub async fn for_session<'e>(db: impl AnyExecutor<'e>, session_id: &str) -> sqlx::Result<Vec<AnswerRow>> {
-    sqlx::query_as("SELECT question_id, value_json, version FROM answers WHERE session_id = $1")
+    sqlx::query_as("SELECT question_id, value_json, version, marked FROM answers WHERE session_id = $1")
         .bind(session_id)
         .fetch_all(db)
         .await
@@ -56,6 +58,30 @@ pub async fn set_points<'e>(
         .execute(db)
         .await
         .map(|_| ())
+}
+
+/// Marks or unmarks a question for review. A question not answered yet gets a row holding no
+/// answer (version 0), which the first real save replaces.
+pub async fn set_mark<'e>(
+    db: impl AnyExecutor<'e>,
+    session_id: &str,
+    question_id: &str,
+    marked: bool,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO answers (id, session_id, question_id, value_json, version, updated_at, marked) \
+         VALUES ($1, $2, $3, 'null', 0, $4, $5) \
+         ON CONFLICT (session_id, question_id) DO UPDATE SET marked = excluded.marked",
+    )
+    .bind(crate::server::new_id())
+    .bind(session_id)
+    .bind(question_id)
+    .bind(now)
+    .bind(i64::from(marked))
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 #[derive(Debug, Clone, FromRow)]
