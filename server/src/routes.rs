@@ -65,10 +65,19 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
                 .get("x-request-id")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("-");
-            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+            tracing::info_span!("request", request_id = %id, method = %req.method(), path = %loggable_path(req.uri().path()))
         }))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// The path as logged: an invitation link's token is a credential, so it stays out of the log.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/invitations/") {
+        "/invitations/…"
+    } else {
+        path
+    }
 }
 
 async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
@@ -83,4 +92,15 @@ async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
         "database": if ok { "ok" } else { "unreachable" },
     });
     (status, Json(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn invitation_tokens_are_not_logged() {
+        assert_eq!(loggable_path("/invitations/0123abcd"), "/invitations/…");
+        assert_eq!(loggable_path("/exams/42"), "/exams/42");
+    }
 }

@@ -1,6 +1,6 @@
 //! The exam page: questions, autosave, and (when proctoring is on) the telemetry recorder.
 
-use crate::api::player::{load_session, mark_question, save_answer, submit_exam};
+use crate::api::player::{load_session, save_answer, submit_exam};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::error::AppError;
 use crate::format::time_of_day;
@@ -293,7 +293,8 @@ fn send_mark(session_id: String, question_id: String, marked: bool) {
     {
         crate::answer_store::put_mark(&session_id, &question_id, marked);
         leptos::task::spawn_local(async move {
-            let result = mark_question(session_id.clone(), question_id.clone(), marked).await;
+            let result =
+                crate::api::player::mark_question(session_id.clone(), question_id.clone(), marked).await;
             // Kept for another try only when the server could not be reached.
             if !matches!(result, Err(AppError::Unreachable | AppError::Internal)) {
                 crate::answer_store::confirm_mark(&session_id, &question_id, marked);

@@ -162,7 +162,7 @@ pub async fn invite(
     }
     tx.commit().await?;
     for (to, message) in &queued {
-        mail::log_queued(to, message);
+        mail::log_queued(&state.mail, to, message);
     }
     state.mail.wake();
     Ok(reports)
