@@ -90,3 +90,46 @@ async fn reviewers_only_see_their_own_organisations_sessions() {
     let (status, _) = app.call(&cand, "flagged_sessions", &[]).await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn enrollment_and_grading_stay_inside_the_organisation() {
+    let (app, demo_org) = TestApp::start("tenancy-manage").await;
+    demo::seed_org(&app.pool, "Other College", "other", OTHER_USERS, "Other exam")
+        .await
+        .unwrap();
+    // The other organisation's admin manages enrollments and grades there, not here.
+    let admin_b = app.signed_in("admin@other.vigil.test").await;
+    let (status, _) = app
+        .call(&admin_b, "roster", &[("exam_id", &demo_org.exam_id)])
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = app
+        .call(
+            &admin_b,
+            "invite",
+            &[("exam_id", &demo_org.exam_id), ("emails", "x@example.org")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(app.count("SELECT COUNT(*) FROM invitations").await, 0);
+    let (_, exams) = app.call(&admin_b, "managed_exams", &[]).await;
+    let titles: Vec<&str> = exams
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["title"].as_str())
+        .collect();
+    assert_eq!(titles, vec!["Other exam"]);
+
+    // The demo candidate's submitted attempt is not the other organisation's to grade.
+    let cand = app.signed_in("candidate@demo.vigil.test").await;
+    let sid = app.start_attempt(&cand, &demo_org.exam_id).await;
+    assert_eq!(
+        app.call(&cand, "submit_exam", &[("session_id", &sid)]).await.0,
+        200
+    );
+    let (status, _) = app.call(&admin_b, "grading_sheet", &[("session_id", &sid)]).await;
+    assert_eq!(status, 403);
+    let (_, queue) = app.call(&admin_b, "grading_queue", &[]).await;
+    assert_eq!(queue.as_array().map(Vec::len), Some(0));
+}
