@@ -23,9 +23,18 @@ test('an invited person creates an account from the link and appears as accepted
   await expect(row.getByTestId('roster-status')).toContainText('Invited');
   await expect(row).toContainText('+50% time');
 
-  // The invitee, in a browser of their own, follows the link from the message.
+  // Sent again (say the first message got lost): a new link replaces the first one.
+  const first = invitationLinkFor(email);
+  const resent = page.waitForResponse((r) => r.url().endsWith('/api/invite') && r.status() === 200);
+  await row.getByRole('button', { name: `Send the invitation to ${email} again` }).click();
+  await resent;
   const link = invitationLinkFor(email);
+  expect(link).not.toBe(first);
+
+  // The invitee, in a browser of their own, follows the link from the message.
   const invitee = await (await browser.newContext()).newPage();
+  await invitee.goto(first);
+  await expect(invitee.getByRole('alert')).toContainText('replaced by a newer one');
   await invitee.goto(link);
   await hydrated(invitee);
   await expect(invitee.getByRole('heading', { name: 'You are invited' })).toBeVisible();

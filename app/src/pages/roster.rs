@@ -43,6 +43,7 @@ fn RosterView(
     let reports = invite.value();
     let set_error = move || set_time.value().get().and_then(Result::err);
     let entries = roster.entries.clone();
+    let exam_id = roster.exam_id.clone();
     view! {
         <Title text=format!("Roster: {}", roster.exam_title) />
         <h1>{roster.exam_title.clone()}</h1>
@@ -113,7 +114,7 @@ fn RosterView(
                                 </tr>
                             </thead>
                             <tbody>
-                                {entries.into_iter().map(|entry| view! { <RosterRow entry set_time /> }).collect_view()}
+                                {entries.into_iter().map(|entry| view! { <RosterRow entry exam_id=exam_id.clone() invite set_time /> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -124,7 +125,12 @@ fn RosterView(
 }
 
 #[component]
-fn RosterRow(entry: RosterEntry, set_time: ServerAction<SetAccommodation>) -> impl IntoView {
+fn RosterRow(
+    entry: RosterEntry,
+    exam_id: String,
+    invite: ServerAction<InviteCandidates>,
+    set_time: ServerAction<SetAccommodation>,
+) -> impl IntoView {
     let who = entry
         .display_name
         .clone()
@@ -134,13 +140,31 @@ fn RosterRow(entry: RosterEntry, set_time: ServerAction<SetAccommodation>) -> im
         None => entry.status.clone(),
     };
     let label = entry.display_name.clone().unwrap_or_else(|| entry.email.clone());
+    // A pending or expired invitation can be sent again: a new link replaces the old one.
+    let resend = entry.invitation_expires_at.is_some().then(|| {
+        let email = entry.email.clone();
+        view! {
+            <ActionForm action=invite attr:class="inline-form">
+                <input type="hidden" name="exam_id" value=exam_id.clone() />
+                <input type="hidden" name="emails" value=email.clone() />
+                <input type="hidden" name="extra_percent" value=entry.extra_percent.to_string() />
+                <input type="hidden" name="extra_minutes" value=entry.extra_minutes.to_string() />
+                <button type="submit" class="btn btn-small" aria-label=format!("Send the invitation to {email} again")>
+                    "Send again"
+                </button>
+            </ActionForm>
+        }
+    });
     view! {
         <tr data-testid="roster-row" data-email=entry.email.clone()>
             <td>
                 <strong>{who}</strong>
                 <div class="muted">{entry.email.clone()}</div>
             </td>
-            <td data-testid="roster-status">{status}</td>
+            <td>
+                <span data-testid="roster-status">{status}</span>
+                {resend}
+            </td>
             <td>{entry.attempts_used}</td>
             <td>
                 {match entry.enrollment_id.clone() {
