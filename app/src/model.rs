@@ -203,14 +203,6 @@ pub struct InviteReport {
     pub invited: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum InvitationState {
-    Pending,
-    Used,
-    Replaced,
-    Expired,
-}
-
 /// The page behind an invitation link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {

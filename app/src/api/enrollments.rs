@@ -18,12 +18,10 @@ pub async fn managed_exams() -> Result<Vec<ManagedExam>, AppError> {
             let mut out = Vec::new();
             for org_id in orgs {
                 let organization = db::orgs::name(&state.pool, &org_id).await?;
-                for e in db::exams::for_org(&state.pool, &org_id).await? {
+                for e in db::exams::managed_in_org(&state.pool, &org_id).await? {
                     out.push(ManagedExam {
-                        enrolled: db::exams::count_enrolled(&state.pool, &e.id).await?,
-                        pending_invitations: db::invitations::pending_for_exam(&state.pool, &e.id)
-                            .await?
-                            .len() as i64,
+                        enrolled: e.enrolled,
+                        pending_invitations: e.pending_invitations,
                         exam_id: e.id,
                         title: e.title,
                         organization: organization.clone(),
@@ -77,13 +75,11 @@ pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
                 });
             }
             for r in enrolled {
-                let status: shared::EnrollmentStatus =
-                    r.status.parse().unwrap_or(shared::EnrollmentStatus::Invited);
                 entries.push(RosterEntry {
+                    status: db::enrollments::parse_status(&r.status).label().into(),
                     enrollment_id: Some(r.enrollment_id),
                     email: r.email,
                     display_name: Some(r.display_name),
-                    status: status.label().into(),
                     extra_percent: r.extra_time_percent,
                     extra_minutes: r.extra_time_minutes,
                     attempts_used: r.attempts_used,

@@ -185,21 +185,16 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
                     let options = attempts::options_of(&q.options_json);
                     let label = |json: &str| attempts::answer_text(&options, json);
                     let given = answers.iter().find(|a| a.question_id == q.id);
+                    let graded = grades.iter().find(|g| g.question_id == q.id);
                     questions.push(ResultQuestion {
                         number: i + 1,
                         stem: q.stem.clone(),
                         your_answer: given.map(|a| label(&a.value_json)).filter(|s| !s.is_empty()),
                         correct_answer: label(&q.answer_json),
                         points: q.points,
-                        awarded: grades
-                            .iter()
-                            .find(|g| g.question_id == q.id)
-                            .and_then(|g| g.points_awarded),
+                        awarded: graded.and_then(|g| g.points_awarded),
                         explanation: q.explanation.clone(),
-                        feedback: grades
-                            .iter()
-                            .find(|g| g.question_id == q.id)
-                            .and_then(|g| g.feedback.clone()),
+                        feedback: graded.and_then(|g| g.feedback.clone()),
                     });
                 }
             }

@@ -143,26 +143,6 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
             .map(|q| q.question_id.clone())
             .collect::<HashSet<String>>(),
     );
-    #[cfg(feature = "hydrate")]
-    {
-        let pending = crate::answer_store::load_marks(&data.session_id);
-        if !pending.is_empty() {
-            let sid = data.session_id.clone();
-            // After hydration, so the first render matches the server's.
-            request_animation_frame(move || {
-                for (qid, on) in pending {
-                    marked.update(|m| {
-                        if on {
-                            m.insert(qid.clone());
-                        } else {
-                            m.remove(&qid);
-                        }
-                    });
-                    send_mark(sid.clone(), qid, on);
-                }
-            });
-        }
-    }
     let mark_session = data.session_id.clone();
     let on_mark = Callback::new(move |(qid, on): (String, bool)| {
         marked.update(|m| {
@@ -174,6 +154,18 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
         });
         send_mark(mark_session.clone(), qid, on);
     });
+    #[cfg(feature = "hydrate")]
+    {
+        let pending = crate::answer_store::load_marks(&data.session_id);
+        if !pending.is_empty() {
+            // After hydration, so the first render matches the server's.
+            request_animation_frame(move || {
+                for mark in pending {
+                    on_mark.run(mark);
+                }
+            });
+        }
+    }
     // One question at a time by default; the candidate may show them all on one page. Where
     // they were is kept on this device, so a reload resumes at the same question.
     let current = RwSignal::new(0_usize);

@@ -5,7 +5,7 @@ use super::db::{self, audit, enrollments, exams::ExamRow, invitations};
 use super::guard::Caller;
 use super::{mail, now_ms, AppState};
 use crate::error::AppError;
-use crate::model::{InvitationState, InvitationView, InviteReport};
+use crate::model::{InvitationView, InviteReport};
 use shared::schedule::Accommodation;
 use shared::{EnrollmentStatus, Role};
 
@@ -193,6 +193,14 @@ async fn usable(state: &AppState, token: &str) -> Result<invitations::Invitation
     }
 }
 
+/// Where an invitation stands.
+enum InvitationState {
+    Pending,
+    Used,
+    Replaced,
+    Expired,
+}
+
 fn state_of(i: &invitations::InvitationRow, now: i64) -> InvitationState {
     if i.accepted_at.is_some() {
         InvitationState::Used
@@ -217,6 +225,7 @@ pub async fn view(state: &AppState, token: &str) -> Result<InvitationView, AppEr
         .is_some();
     let signed_in_as = auth::current_user(state).await.ok().map(|u| u.email);
     Ok(InvitationView {
+        accommodation: invitation.accommodation().describe(),
         email: invitation.email,
         exam_title: exam.title,
         organization,
@@ -224,11 +233,6 @@ pub async fn view(state: &AppState, token: &str) -> Result<InvitationView, AppEr
         closes_at: exam.closes_at,
         duration_minutes: exam.duration_minutes,
         expires_at: invitation.expires_at,
-        accommodation: Accommodation {
-            extra_percent: invitation.extra_time_percent,
-            extra_minutes: invitation.extra_time_minutes,
-        }
-        .describe(),
         account_exists,
         signed_in_as,
     })
@@ -275,12 +279,9 @@ pub async fn accept(
     if let Some((name, hash)) = &new_account {
         db::users::insert(&mut *tx, &user_id, &invitation.email, name, hash, now).await?;
     }
-    db::orgs::ensure_member(&mut *tx, &invitation.org_id, &user_id, now).await?;
-    db::orgs::ensure_role(&mut *tx, &user_id, &invitation.org_id, Role::Candidate, now).await?;
-    let accommodation = Accommodation {
-        extra_percent: invitation.extra_time_percent,
-        extra_minutes: invitation.extra_time_minutes,
-    };
+    db::orgs::add_member(&mut *tx, &invitation.org_id, &user_id, None, now).await?;
+    db::orgs::grant_role(&mut *tx, &user_id, &invitation.org_id, Role::Candidate, now).await?;
+    let accommodation = invitation.accommodation();
     match enrollments::find(&mut *tx, &invitation.exam_id, &user_id).await? {
         Some(e) if e.status() == EnrollmentStatus::Invited => {
             enrollments::set_status(&mut *tx, &e.id, EnrollmentStatus::Accepted).await?;

@@ -22,11 +22,15 @@ impl EnrollmentRow {
         }
     }
 
-    /// The stored status; an unknown name (from a newer version) reads as INVITED, the state
-    /// that lets the candidate do least.
     pub fn status(&self) -> EnrollmentStatus {
-        self.status.parse().unwrap_or(EnrollmentStatus::Invited)
+        parse_status(&self.status)
     }
+}
+
+/// A stored status; an unknown name (from a newer version) reads as INVITED, the state that
+/// lets the candidate do least.
+pub fn parse_status(stored: &str) -> EnrollmentStatus {
+    stored.parse().unwrap_or(EnrollmentStatus::Invited)
 }
 
 const COLUMNS: &str = "id, exam_id, user_id, status, extra_time_minutes, extra_time_percent";

@@ -51,21 +51,31 @@ pub struct NewExam<'a> {
     pub randomize: bool,
 }
 
-/// An organisation's exams, soonest first.
-pub async fn for_org<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<Vec<ExamRow>> {
-    sqlx::query_as(&format!(
-        "SELECT {EXAM_COLUMNS} FROM exams WHERE org_id = $1 ORDER BY opens_at, title"
-    ))
+#[derive(Debug, Clone, FromRow)]
+pub struct ManagedExamRow {
+    pub id: String,
+    pub title: String,
+    pub status: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    /// Enrollments past the invitation.
+    pub enrolled: i64,
+    /// Invitations nobody has accepted and that were not replaced.
+    pub pending_invitations: i64,
+}
+
+/// An organisation's exams with how many people are enrolled and invited, soonest first.
+pub async fn managed_in_org<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<Vec<ManagedExamRow>> {
+    sqlx::query_as(
+        "SELECT e.id, e.title, e.status, e.opens_at, e.closes_at, \
+         (SELECT COUNT(*) FROM enrollments n WHERE n.exam_id = e.id AND n.status <> 'INVITED') AS enrolled, \
+         (SELECT COUNT(*) FROM invitations i WHERE i.exam_id = e.id AND i.accepted_at IS NULL \
+          AND i.revoked_at IS NULL) AS pending_invitations \
+         FROM exams e WHERE e.org_id = $1 ORDER BY e.opens_at, e.title",
+    )
     .bind(org_id)
     .fetch_all(db)
     .await
-}
-
-pub async fn count_enrolled<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM enrollments WHERE exam_id = $1 AND status <> 'INVITED'")
-        .bind(exam_id)
-        .fetch_one(db)
-        .await
 }
 
 pub async fn insert<'e>(db: impl AnyExecutor<'e>, e: NewExam<'_>, now: i64) -> sqlx::Result<()> {

@@ -17,6 +17,16 @@ pub struct InvitationRow {
     pub revoked_at: Option<i64>,
 }
 
+impl InvitationRow {
+    /// The extra time the invitation grants.
+    pub fn accommodation(&self) -> shared::schedule::Accommodation {
+        shared::schedule::Accommodation {
+            extra_percent: self.extra_time_percent,
+            extra_minutes: self.extra_time_minutes,
+        }
+    }
+}
+
 const COLUMNS: &str = "id, org_id, exam_id, email, extra_time_percent, extra_time_minutes, created_at, \
                        expires_at, accepted_at, revoked_at";
 

@@ -51,6 +51,7 @@ pub async fn insert_department<'e>(
         .map(|_| ())
 }
 
+/// Makes the user a member of the organisation; nothing changes if they are one already.
 pub async fn add_member<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
@@ -59,7 +60,8 @@ pub async fn add_member<'e>(
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO organization_members (org_id, user_id, department_id, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO organization_members (org_id, user_id, department_id, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (org_id, user_id) DO NOTHING",
     )
     .bind(org_id)
     .bind(user_id)
@@ -70,6 +72,7 @@ pub async fn add_member<'e>(
     .map(|_| ())
 }
 
+/// Grants the role; nothing changes if the user holds it already.
 pub async fn grant_role<'e>(
     db: impl AnyExecutor<'e>,
     user_id: &str,
@@ -77,15 +80,18 @@ pub async fn grant_role<'e>(
     role: Role,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO user_roles (id, user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(crate::server::new_id())
-        .bind(user_id)
-        .bind(org_id)
-        .bind(role.as_str())
-        .bind(now)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "INSERT INTO user_roles (id, user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4, $5) \
+         ON CONFLICT (user_id, org_id, role) DO NOTHING",
+    )
+    .bind(crate::server::new_id())
+    .bind(user_id)
+    .bind(org_id)
+    .bind(role.as_str())
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// The roles a user holds in one organisation. Unknown names (from a newer version) are skipped.
@@ -137,45 +143,4 @@ pub async fn orgs_with_role<'e>(
     orgs.sort();
     orgs.dedup();
     Ok(orgs)
-}
-
-/// Makes the user a member of the organisation unless they are one already.
-pub async fn ensure_member<'e>(
-    db: impl AnyExecutor<'e>,
-    org_id: &str,
-    user_id: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO organization_members (org_id, user_id, created_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (org_id, user_id) DO NOTHING",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(|_| ())
-}
-
-/// Grants the role unless the user holds it already.
-pub async fn ensure_role<'e>(
-    db: impl AnyExecutor<'e>,
-    user_id: &str,
-    org_id: &str,
-    role: Role,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO user_roles (id, user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (user_id, org_id, role) DO NOTHING",
-    )
-    .bind(crate::server::new_id())
-    .bind(user_id)
-    .bind(org_id)
-    .bind(role.as_str())
-    .bind(now)
-    .execute(db)
-    .await
-    .map(|_| ())
 }
