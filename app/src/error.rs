@@ -11,6 +11,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("You do not have access to this.")]
     Forbidden,
+    /// Refused for a reason the person should read (e.g. "the first reviewer cannot make the
+    /// second review").
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
@@ -29,7 +33,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::Unauthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::NotAllowed(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Invalid(_) => 400,
             AppError::Conflict(_) => 409,
@@ -53,6 +57,7 @@ impl AppError {
         match self {
             AppError::Unauthenticated => "Unauthenticated",
             AppError::Forbidden => "Forbidden",
+            AppError::NotAllowed(_) => "NotAllowed",
             AppError::NotFound(_) => "NotFound",
             AppError::Invalid(_) => "Invalid",
             AppError::Conflict(_) => "Conflict",
@@ -79,6 +84,7 @@ impl<'de> Deserialize<'de> for AppError {
         Ok(match error.as_str() {
             "Unauthenticated" => AppError::Unauthenticated,
             "Forbidden" => AppError::Forbidden,
+            "NotAllowed" => AppError::NotAllowed(message),
             "NotFound" => AppError::NotFound(message),
             "Invalid" => AppError::Invalid(message),
             "Conflict" => AppError::Conflict(message),
@@ -114,6 +120,21 @@ impl FromServerFnError for AppError {
             }
         }
         error
+    }
+}
+
+/// A review refused by the workflow's rules, with the status that says why.
+impl From<shared::review::Refusal> for AppError {
+    fn from(r: shared::review::Refusal) -> Self {
+        use shared::review::Refusal as R;
+        let message = r.to_string();
+        match r {
+            R::NotReviewer | R::NotQualityAssurance | R::CannotReopen | R::SameReviewer => {
+                AppError::NotAllowed(message)
+            }
+            R::ClaimedByOther | R::NotClaimed | R::WrongState { .. } => AppError::Conflict(message),
+            R::NotAnOutcome(_) | R::NoteRequired | R::NoteTooLong => AppError::Invalid(message),
+        }
     }
 }
 

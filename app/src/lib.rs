@@ -25,8 +25,8 @@ use leptos_router::path;
 use pages::{
     exam_start::ExamStartPage, grading::GradingPage, grading_sheet::GradingSheetPage, home::HomePage,
     invitation::InvitationPage, manage::ManagePage, not_found::NotFound, player::PlayerPage,
-    result::ResultPage, review::ReviewPage, roster::RosterPage, signin::SignInPage, signup::SignUpPage,
-    timeline::TimelinePage,
+    result::ResultPage, review::ReviewPage, review::SessionReviewPage, roster::RosterPage,
+    signin::SignInPage, signup::SignUpPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -75,7 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("sessions/:session_id") view=PlayerPage />
                     <Route path=path!("sessions/:session_id/result") view=ResultPage />
                     <Route path=path!("review") view=ReviewPage />
-                    <Route path=path!("review/sessions/:session_id") view=TimelinePage />
+                    <Route path=path!("review/sessions/:session_id") view=SessionReviewPage />
                     <Route path=path!("manage") view=ManagePage />
                     <Route path=path!("manage/exams/:exam_id") view=RosterPage />
                     <Route path=path!("invitations/:token") view=InvitationPage />

@@ -17,6 +17,8 @@ pub struct Config {
     /// `smtp://[user:password@]host[:port]`; unset keeps mail in the outbox and the log.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Most telemetry events stored for one attempt (`VIGIL_TELEMETRY_EVENT_CAP`).
+    pub telemetry_event_cap: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,7 +88,19 @@ impl Config {
                 });
             }
         }
+        let cap_raw = get("VIGIL_TELEMETRY_EVENT_CAP").unwrap_or_else(|| "100000".into());
+        let telemetry_event_cap =
+            cap_raw
+                .parse()
+                .ok()
+                .filter(|n: &i64| *n > 0)
+                .ok_or(ConfigError::Invalid {
+                    name: "VIGIL_TELEMETRY_EVENT_CAP",
+                    value: cap_raw,
+                    reason: "use a positive number".into(),
+                })?;
         Ok(Config {
+            telemetry_event_cap,
             database_url,
             listen,
             secure_cookies,

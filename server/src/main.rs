@@ -2,6 +2,7 @@
 //! `vigil`: serves the app. `vigil --demo` seeds demo data first; `vigil seed-demo` only seeds.
 
 mod config;
+mod exports;
 mod review_live;
 mod routes;
 mod telemetry_ws;
@@ -94,6 +95,10 @@ async fn run() -> Result<(), StartError> {
         mail: MailSettings {
             smtp_url: config.smtp_url.clone(),
             from: config.mail_from.clone(),
+        },
+        telemetry: app::server::ingest::Limits {
+            max_events_per_session: config.telemetry_event_cap,
+            ..Default::default()
         },
     };
     let state = AppState::new(pool.clone(), settings)?;

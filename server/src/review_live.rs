@@ -1,8 +1,12 @@
 //! `GET /api/review/live`: Server-Sent Events telling a reviewer, as they happen, that
-//! sessions in their organisations have new flags. The review page refetches on each one.
+//! sessions in their organisations changed: new flags (`flag`), claims (`claim`) and decisions
+//! (`decision`). The review pages refetch on each one.
+//!
+//! The stream re-checks its reviewer every few seconds and ends when they have signed out,
+//! their session expired, or they no longer review in an organisation it was opened for.
 
 use crate::routes::ServerState;
-use app::server::{auth, db, ingest::FlagNotice};
+use app::server::{auth, db, ingest::ReviewNotice, review::EVIDENCE_READERS, AppState};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -12,48 +16,80 @@ use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
 
+/// How often an open stream checks that its reviewer may still read it.
+const RECHECK_EVERY: Duration = Duration::from_secs(3);
+
+/// The reviewer's organisations, or why the stream may not open.
+async fn reviewer_orgs(app: &AppState, token: Option<&str>) -> Result<Vec<String>, app::error::AppError> {
+    let user = auth::user_for_token(app, token.map(str::to_string)).await?;
+    let orgs = db::orgs::orgs_with_role(&app.pool, &user.id, EVIDENCE_READERS).await?;
+    if orgs.is_empty() {
+        return Err(app::error::AppError::Forbidden);
+    }
+    Ok(orgs)
+}
+
 pub async fn stream(State(state): State<ServerState>, headers: HeaderMap) -> Response {
     let app = state.app;
-    let orgs = async {
-        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
-        let orgs = db::orgs::orgs_with_role(&app.pool, &user.id, shared::roles::REVIEWERS).await?;
-        if orgs.is_empty() {
-            return Err(app::error::AppError::Forbidden);
+    let token = auth::token_from_headers(&headers);
+    match reviewer_orgs(&app, token.as_deref()).await {
+        Ok(orgs) => {
+            let feed = Feed {
+                rx: app.ingestor.notices.subscribe(),
+                orgs,
+                app,
+                token,
+                recheck: tokio::time::interval(RECHECK_EVERY),
+            };
+            Sse::new(notices(feed))
+                .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+                .into_response()
         }
-        Ok(orgs)
+        Err(e) => e.into_response(),
     }
-    .await;
-    match orgs {
-        Ok(orgs) => Sse::new(notices(app.ingestor.notices.subscribe(), orgs))
-            .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-            .into_response(),
-        Err(e) => {
-            let status = http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::FORBIDDEN);
-            (status, axum::Json(e)).into_response()
+}
+
+struct Feed {
+    rx: broadcast::Receiver<ReviewNotice>,
+    orgs: Vec<String>,
+    app: AppState,
+    token: Option<String>,
+    recheck: tokio::time::Interval,
+}
+
+impl Feed {
+    /// Whether the reviewer may still read every organisation the stream was opened for.
+    async fn still_allowed(&self) -> bool {
+        match reviewer_orgs(&self.app, self.token.as_deref()).await {
+            Ok(now) => self.orgs.iter().all(|o| now.contains(o)),
+            Err(_) => false,
         }
     }
 }
 
-fn notices(
-    rx: broadcast::Receiver<FlagNotice>,
-    orgs: Vec<String>,
-) -> impl Stream<Item = Result<Event, Infallible>> {
-    stream::unfold((rx, orgs), |(mut rx, orgs)| async move {
+fn notices(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
+    stream::unfold(feed, |mut feed| async move {
         loop {
-            match rx.recv().await {
-                Ok(n) if orgs.contains(&n.org_id) => {
-                    let data = serde_json::json!({"session_id": n.session_id, "new_flags": n.new_flags});
-                    return Some((
-                        Ok(Event::default().event("flag").data(data.to_string())),
-                        (rx, orgs),
-                    ));
+            tokio::select! {
+                _ = feed.recheck.tick() => {
+                    if !feed.still_allowed().await {
+                        tracing::debug!("review stream closed: the reviewer signed out or lost the role");
+                        return None;
+                    }
                 }
-                Ok(_) => continue,
-                // Missed some: tell the page to refetch anyway.
-                Err(RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("flag").data("{}")), (rx, orgs)));
-                }
-                Err(RecvError::Closed) => return None,
+                notice = feed.rx.recv() => match notice {
+                    Ok(n) if feed.orgs.contains(&n.org_id) => {
+                        let data = serde_json::json!({"session_id": n.session_id});
+                        let event = Event::default().event(n.what.as_str()).data(data.to_string());
+                        return Some((Ok(event), feed));
+                    }
+                    Ok(_) => continue,
+                    // Missed some: tell the page to refetch anyway.
+                    Err(RecvError::Lagged(_)) => {
+                        return Some((Ok(Event::default().event("flag").data("{}")), feed));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
             }
         }
     })

@@ -48,6 +48,7 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/ws/telemetry/{session_id}", get(crate::telemetry_ws::upgrade))
         .route("/api/review/live", get(crate::review_live::stream))
+        .route("/exports/exams/{exam_id}/sessions.csv", get(crate::exports::sessions_csv))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

@@ -13,13 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use shared::telemetry::{ClientFrame, ServerFrame, MAX_FRAME_BYTES};
-use std::time::Instant;
 use tracing::Instrument;
-
-/// Sustained events per second one session may send…
-const RATE_PER_SEC: f64 = 50.0;
-/// …with bursts up to this many (a reconnect re-sends what queued up while offline).
-const RATE_BURST: f64 = 2_000.0;
 
 pub async fn upgrade(
     ws: WebSocketUpgrade,
@@ -54,29 +48,7 @@ pub async fn upgrade(
 }
 
 fn refuse(e: AppError) -> Response {
-    let status = http::StatusCode::from_u16(e.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(e)).into_response()
-}
-
-/// A token bucket: refuses a batch that would exceed the session's rate.
-struct Rate {
-    tokens: f64,
-    at: Instant,
-}
-
-impl Rate {
-    fn take(&mut self, n: usize) -> bool {
-        let now = Instant::now();
-        let refill = now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC;
-        self.tokens = (self.tokens + refill).min(RATE_BURST);
-        self.at = now;
-        if self.tokens >= n as f64 {
-            self.tokens -= n as f64;
-            true
-        } else {
-            false
-        }
-    }
+    e.into_response()
 }
 
 async fn stream(
@@ -92,11 +64,22 @@ async fn stream(
     {
         return;
     }
-    let mut rate = Rate {
-        tokens: RATE_BURST,
-        at: Instant::now(),
-    };
-    while let Some(msg) = socket.recv().await {
+    // Closes the socket when the attempt is submitted (by the candidate or at the deadline).
+    let mut ended = ingestor.watch_end(&target.session_id);
+    loop {
+        let msg = tokio::select! {
+            msg = socket.recv() => msg,
+            _ = attempt_ended(&mut ended) => {
+                tracing::debug!("attempt ended: closing the telemetry stream");
+                let close = axum::extract::ws::CloseFrame {
+                    code: 4000,
+                    reason: "the attempt has ended".into(),
+                };
+                let _ = socket.send(Message::Close(Some(close))).await;
+                break;
+            }
+        };
+        let Some(msg) = msg else { break };
         let text = match msg {
             Ok(Message::Text(text)) => text,
             Ok(Message::Close(_)) => break,
@@ -113,9 +96,6 @@ async fn stream(
         let reply = match serde_json::from_str::<ClientFrame>(text.as_str()) {
             Err(e) => ServerFrame::Error {
                 reason: format!("malformed frame: {e}"),
-            },
-            Ok(ClientFrame::Batch { events }) if !rate.take(events.len()) => ServerFrame::Error {
-                reason: format!("too many events: at most {RATE_PER_SEC} per second; slow down and re-send"),
             },
             Ok(ClientFrame::Batch { events }) => {
                 match ingest::accept(&ingestor, &target, stored, events).await {
@@ -135,6 +115,18 @@ async fn stream(
         if send(&mut socket, &reply).await.is_err() {
             break;
         }
+    }
+}
+
+/// Resolves once the attempt has ended; never, if there is no way to know.
+async fn attempt_ended(ended: &mut Option<tokio::sync::watch::Receiver<bool>>) {
+    match ended {
+        Some(rx) => {
+            if rx.wait_for(|ended| *ended).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending::<()>().await,
     }
 }
 

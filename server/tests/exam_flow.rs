@@ -151,11 +151,15 @@ async fn a_tab_switch_becomes_a_flag_a_reviewer_sees_with_its_evidence() {
     assert_eq!(app.count("SELECT COUNT(*) FROM proctor_events").await, 2);
     assert_eq!(app.count("SELECT COUNT(*) FROM flags").await, 1);
 
-    let (status, list) = app.call(&stranger, "flagged_sessions", &[]).await;
-    assert_eq!(status, 200, "{list}");
-    let session = &list[0];
+    let (status, page) = app.queue(&stranger, json!({})).await;
+    assert_eq!(status, 200, "{page}");
+    let session = &page["sessions"][0];
     assert_eq!(session["session_id"], sid.as_str());
-    assert_eq!(session["status"], "FLAGGED");
+    assert_eq!(
+        session["status"], "IN_PROGRESS",
+        "rules never touch the delivery status"
+    );
+    assert_eq!(session["review_state"], "NOT_REVIEWED", "nor the review outcome");
     assert_eq!(session["candidate_email"], CANDIDATE);
     assert!(session["risk_score"].as_i64().unwrap() > 0);
     let flag = &session["flags"][0];
@@ -190,8 +194,8 @@ async fn a_browser_that_goes_silent_is_flagged_once() {
     let one = json!({"session_id": sid, "events": [event(&sid, 1, t, "heartbeat")]});
     assert_eq!(app.call_json(&cand, "telemetry", &one).await.0, 200);
 
-    let (notices, _) = tokio::sync::broadcast::channel(8);
-    let watch = |at| app::server::watch::sweep(&app.pool, &notices, at);
+    let ingestor = app.ingestor();
+    let watch = |at| app::server::watch::sweep(&app.pool, &ingestor, at);
     assert_eq!(
         watch(common::now_ms() + 5_000).await.unwrap(),
         0,
@@ -216,11 +220,14 @@ async fn a_browser_that_goes_silent_is_flagged_once() {
             .await,
         1
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM exam_sessions")
+    let (status, review): (String, String) = sqlx::query_as("SELECT status, review_state FROM exam_sessions")
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert_eq!(status, "FLAGGED");
+    assert_eq!(
+        (status.as_str(), review.as_str()),
+        ("IN_PROGRESS", "NOT_REVIEWED")
+    );
 }
 
 #[tokio::test]

@@ -106,7 +106,7 @@ async fn the_server_submits_at_the_deadline_with_every_saved_answer() {
 
     // Nothing is due yet.
     assert_eq!(
-        app::server::deadlines::sweep(&app.pool, common::now_ms())
+        app::server::deadlines::sweep(&app.pool, &app.ingestor(), common::now_ms())
             .await
             .unwrap(),
         0

@@ -78,16 +78,16 @@ async fn reviewers_only_see_their_own_organisations_sessions() {
     assert_eq!(status, 200, "{ack}");
 
     let reviewer_a = app.signed_in("reviewer@demo.vigil.test").await;
-    let (_, list) = app.call(&reviewer_a, "flagged_sessions", &[]).await;
-    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (_, page) = app.queue(&reviewer_a, serde_json::json!({})).await;
+    assert_eq!(page["sessions"].as_array().unwrap().len(), 1);
 
     let reviewer_b = app.signed_in("reviewer@other.vigil.test").await;
-    let (status, list) = app.call(&reviewer_b, "flagged_sessions", &[]).await;
+    let (status, page) = app.queue(&reviewer_b, serde_json::json!({})).await;
     assert_eq!(status, 200);
-    assert_eq!(list, serde_json::json!([]));
+    assert_eq!(page["sessions"], serde_json::json!([]));
 
     // A candidate is not a reviewer anywhere.
-    let (status, _) = app.call(&cand, "flagged_sessions", &[]).await;
+    let (status, _) = app.queue(&cand, serde_json::json!({})).await;
     assert_eq!(status, 403);
 }
 

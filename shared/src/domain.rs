@@ -77,15 +77,12 @@ impl EnrollmentStatus {
 }
 
 named_enum!(
-    /// NOT_STARTED → IN_PROGRESS → COMPLETED; FLAGGED → UNDER_REVIEW → CLEARED | VIOLATION_CONFIRMED.
+    /// An attempt's delivery: NOT_STARTED → IN_PROGRESS → COMPLETED. Its review outcome is a
+    /// separate state machine ([`crate::review::ReviewState`]) that only people move.
     SessionStatus, "session status" {
         NotStarted => "NOT_STARTED",
         InProgress => "IN_PROGRESS",
         Completed => "COMPLETED",
-        Flagged => "FLAGGED",
-        UnderReview => "UNDER_REVIEW",
-        Cleared => "CLEARED",
-        ViolationConfirmed => "VIOLATION_CONFIRMED",
     }
 );
 

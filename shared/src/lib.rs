@@ -4,6 +4,7 @@
 
 pub mod domain;
 pub mod grading;
+pub mod review;
 pub mod roles;
 pub mod rules;
 pub mod schedule;
@@ -14,4 +15,5 @@ pub mod validation;
 pub use domain::{
     EnrollmentStatus, ExamStatus, FlagType, ParseEnumError, Sensitivity, SessionStatus, Severity,
 };
+pub use review::{FlagStatus, ReviewState};
 pub use roles::Role;

@@ -43,8 +43,9 @@ pub const EXAM_READERS: &[Role] = &[
     Role::ReportViewer,
 ];
 
-/// Roles allowed to see flagged sessions and their evidence.
-pub const REVIEWERS: &[Role] = &[Role::ProctorReviewer, Role::OrgAdmin];
+/// Roles allowed to see flagged sessions and their evidence: first reviewers, quality
+/// assurance (second reviews) and admins. Who may *decide* what is in `crate::review`.
+pub const REVIEWERS: &[Role] = &[Role::ProctorReviewer, Role::QualityAssurance, Role::OrgAdmin];
 
 /// Roles allowed to invite candidates and grant accommodations.
 pub const ENROLLMENT_MANAGERS: &[Role] = &[Role::EnrollmentManager, Role::OrgAdmin];

@@ -211,8 +211,9 @@ pub fn validate_batch(session_id: &str, batch: &[Envelope], server_now_ms: i64) 
         if e.session_id != session_id {
             return Err(BatchError::ForeignSession { seq: e.seq });
         }
+        // Checked: a sequence number of i64::MAX must get an error, not an overflow.
         let in_order = match prev {
-            Some(p) => e.seq == p + 1,
+            Some(p) => p.checked_add(1) == Some(e.seq),
             None => e.seq >= 1,
         };
         if !in_order {
@@ -221,8 +222,8 @@ pub fn validate_batch(session_id: &str, batch: &[Envelope], server_now_ms: i64) 
                 got: e.seq,
             });
         }
-        let skew_ms = e.client_ms - server_now_ms;
-        if skew_ms.abs() > MAX_CLOCK_SKEW_MS {
+        let skew_ms = e.client_ms.saturating_sub(server_now_ms);
+        if skew_ms.unsigned_abs() > MAX_CLOCK_SKEW_MS.unsigned_abs() {
             return Err(BatchError::ClockSkew { seq: e.seq, skew_ms });
         }
         e.kind
@@ -302,6 +303,44 @@ mod tests {
             validate_batch("s1", &[e], 1_000),
             Err(BatchError::Payload { .. })
         ));
+    }
+
+    fn extreme() -> impl proptest::strategy::Strategy<Value = i64> {
+        use proptest::prelude::*;
+        prop_oneof![
+            Just(i64::MIN),
+            Just(i64::MIN + 1),
+            Just(-1),
+            Just(0),
+            Just(1),
+            Just(i64::MAX - 1),
+            Just(i64::MAX),
+            any::<i64>(),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Sequence numbers and client times at the ends of i64 get an error, never an
+        /// overflow (which would panic in a debug build and wrap in a release one).
+        #[test]
+        fn extreme_sequence_numbers_and_clocks_are_refused_not_overflowed(
+            seqs in proptest::collection::vec(extreme(), 1..4),
+            clocks in proptest::collection::vec(extreme(), 1..4),
+            now in extreme(),
+        ) {
+            let batch: Vec<Envelope> = seqs
+                .iter()
+                .zip(clocks.iter().cycle())
+                .map(|(seq, ms)| Envelope { seq: *seq, client_ms: *ms, ..ev(1) })
+                .collect();
+            let result = validate_batch("s1", &batch, now);
+            let contiguous = batch.windows(2).all(|w| w[0].seq.checked_add(1) == Some(w[1].seq))
+                && batch[0].seq >= 1;
+            let in_skew = batch.iter().all(|e| {
+                (i128::from(e.client_ms) - i128::from(now)).abs() <= i128::from(MAX_CLOCK_SKEW_MS)
+            });
+            proptest::prop_assert_eq!(result.is_ok(), contiguous && in_skew, "{:?}", result);
+        }
     }
 
     #[test]

@@ -91,9 +91,7 @@ pub async fn save_answer(
             }
             let session = attempts::open_session_of(&state, &user.id, &session_id).await?;
             if now_ms() > session.deadline_at {
-                return Err(AppError::Conflict(
-                    "Time is up: this exam no longer accepts answers.".into(),
-                ));
+                return Err(AppError::Conflict(attempts::TIME_IS_UP.into()));
             }
             let exam = db::exams::find(&state.pool, &session.exam_id)
                 .await?
@@ -103,7 +101,7 @@ pub async fn save_answer(
                     "That question is not part of this exam.".into(),
                 ));
             }
-            db::answers::upsert(&state.pool, &session.id, &question_id, &value, version, now_ms()).await?;
+            attempts::save_answer(&state.pool, &session, &question_id, &value, version, now_ms()).await?;
             Ok(SavedAnswer { question_id, version })
         }
         .await,
@@ -144,7 +142,7 @@ pub async fn submit_exam(session_id: String) -> Result<(), AppError> {
             let state = state()?;
             let user = auth::current_user(&state).await?;
             let session = attempts::own_session(&state, &user.id, &session_id).await?;
-            attempts::submit(&state.pool, &session.id, now_ms(), false).await
+            attempts::submit(&state.pool, &state.ingestor, &session.id, now_ms(), false).await
         }
         .await,
     )
@@ -169,7 +167,15 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
             let exam = db::exams::find(&state.pool, &session.exam_id)
                 .await?
                 .ok_or(AppError::Internal)?;
-            let show = exam.show_results.as_str();
+            let review: shared::ReviewState = grade.review_state.parse().map_err(|_| AppError::Internal)?;
+            let reviewed = exam.proctoring_enabled != 0 || grade.flag_count > 0;
+            let withheld = exam.withhold_results != 0 && !review.releases_results();
+            // Held scores hide answers too: the answers would give the score away.
+            let show = if withheld {
+                "NONE"
+            } else {
+                exam.show_results.as_str()
+            };
             let pending = grade.grading_status.as_deref() != Some("GRADED");
             let visible = show != "NONE";
             let mut questions = Vec::new();
@@ -211,6 +217,8 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
                 },
                 passed: grade.passed.filter(|_| visible).map(|p| p != 0),
                 pending,
+                withheld,
+                review_status: reviewed.then(|| review.for_candidate(grade.flag_count > 0).to_string()),
                 passing_score: exam.passing_score,
                 questions,
             })

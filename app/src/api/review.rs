@@ -1,62 +1,160 @@
-use crate::error::AppError;
-use crate::model::{FlaggedSession, SessionTimeline};
-use leptos::prelude::*;
+//! The reviewer's doors: who may call, what goes in. The work is in `server::review`.
 
-/// Flagged sessions in every organisation where the caller reviews, riskiest first.
-#[server(prefix = "/api", endpoint = "flagged_sessions")]
-pub async fn flagged_sessions() -> Result<Vec<FlaggedSession>, AppError> {
-    use crate::server::{auth, db, guard, respond, review, state};
+use crate::error::AppError;
+use crate::model::{EventPage, QueueFilter, QueuePage, SessionReview};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use shared::review::ReviewAction;
+use shared::{FlagStatus, FlagType, ReviewState, Severity};
+
+/// Longest id accepted from a request (ours are 36 characters).
+#[cfg(feature = "ssr")]
+const MAX_ID: usize = 64;
+
+#[cfg(feature = "ssr")]
+fn check_id(id: &str) -> Result<(), AppError> {
+    if id.is_empty() || id.len() > MAX_ID {
+        return Err(AppError::Invalid("That id is malformed.".into()));
+    }
+    Ok(())
+}
+
+/// One page of the review queue across the organisations where the caller reviews.
+#[server(prefix = "/api", endpoint = "review_queue", input = Json)]
+pub async fn review_queue(filter: QueueFilter) -> Result<QueuePage, AppError> {
+    use crate::server::{auth, db, respond, review, state};
     respond(
         async {
             let state = state()?;
             let user = auth::current_user(&state).await?;
-            let orgs = db::orgs::orgs_with_role(&state.pool, &user.id, shared::roles::REVIEWERS).await?;
+            let orgs = db::orgs::orgs_with_role(&state.pool, &user.id, review::EVIDENCE_READERS).await?;
             if orgs.is_empty() {
                 return Err(AppError::Forbidden);
             }
-            let mut out = Vec::new();
-            for org in orgs {
-                guard::check(&state, user.clone(), &org, shared::roles::REVIEWERS).await?;
-                for row in db::exam_sessions::flagged_in_org(&state.pool, &org).await? {
-                    let events = db::events::for_session(&state.pool, &row.id).await?;
-                    out.push(review::flagged_session(&state, row, &events).await?);
-                }
+            if let Some(exam) = &filter.exam_id {
+                check_id(exam)?;
             }
-            out.sort_by_key(|s| std::cmp::Reverse(s.risk_score));
-            Ok(out)
+            review::views::queue(&state, &user.id, &orgs, &filter).await
         }
         .await,
     )
 }
 
-/// Every event of one session, in order, with its flags: the reviewer's evidence.
-#[server(prefix = "/api", endpoint = "session_timeline")]
-pub async fn get_session_timeline(session_id: String) -> Result<SessionTimeline, AppError> {
-    use crate::model::TimelineEvent;
+/// One session's evidence, history and what the caller may decide.
+#[server(prefix = "/api", endpoint = "session_review")]
+pub async fn get_session_review(session_id: String) -> Result<SessionReview, AppError> {
+    use crate::server::{respond, review, state};
+    respond(
+        async {
+            let state = state()?;
+            check_id(&session_id)?;
+            let (caller, row) = review::reviewer_access(&state, &session_id).await?;
+            review::views::session_review(&state, &caller, row).await
+        }
+        .await,
+    )
+}
+
+/// A page of one session's events after sequence number `after` (0: from the start).
+#[server(prefix = "/api", endpoint = "session_events")]
+pub async fn session_events(session_id: String, after: i64) -> Result<EventPage, AppError> {
+    use crate::server::{respond, review, state};
+    respond(
+        async {
+            let state = state()?;
+            check_id(&session_id)?;
+            let (_, row) = review::reviewer_access(&state, &session_id).await?;
+            review::views::events_page(&state.pool, &row.id, after).await
+        }
+        .await,
+    )
+}
+
+/// Claims, releases, decides, second-reviews or reopens a session. Returns its new state.
+#[server(prefix = "/api", endpoint = "change_review", input = Json)]
+pub async fn change_review(
+    session_id: String,
+    action: ReviewAction,
+    note: String,
+) -> Result<ReviewState, AppError> {
+    use crate::server::{respond, review, state};
+    respond(
+        async {
+            let state = state()?;
+            check_id(&session_id)?;
+            let (caller, row) = review::reviewer_access(&state, &session_id).await?;
+            review::workflow::change_state(&state, &caller, &row, action, &note).await
+        }
+        .await,
+    )
+}
+
+/// Confirms or dismisses one or several flags (of one organisation) with one note.
+#[server(prefix = "/api", endpoint = "decide_flags", input = Json)]
+pub async fn decide_flags(
+    flag_ids: Vec<String>,
+    decision: FlagStatus,
+    note: String,
+) -> Result<usize, AppError> {
     use crate::server::{auth, db, guard, respond, review, state};
     respond(
         async {
             let state = state()?;
             let user = auth::current_user(&state).await?;
-            let row = db::exam_sessions::review_row(&state.pool, &session_id)
-                .await?
-                .ok_or_else(|| AppError::NotFound("There is no such exam session.".into()))?;
-            guard::check(&state, user, &row.org_id, shared::roles::REVIEWERS).await?;
-            let events = db::events::for_session(&state.pool, &row.id).await?;
-            let session = review::flagged_session(&state, row, &events).await?;
-            let events = events
-                .into_iter()
-                .map(|e| TimelineEvent {
-                    description: e.kind().map(|k| k.describe()).unwrap_or_else(|| e.kind.clone()),
-                    event_id: e.id,
-                    seq: e.seq,
-                    kind: e.kind,
-                    client_ms: e.client_ms,
-                    server_ms: e.server_ms,
-                    payload: e.payload_json,
-                })
-                .collect();
-            Ok(SessionTimeline { session, events })
+            if flag_ids.len() > review::workflow::MAX_BULK_FLAGS {
+                return Err(AppError::Invalid(format!(
+                    "Decide at most {} flags at once.",
+                    review::workflow::MAX_BULK_FLAGS
+                )));
+            }
+            let mut flags = Vec::new();
+            let mut sessions: Vec<db::exam_sessions::review::ReviewRow> = Vec::new();
+            for id in &flag_ids {
+                check_id(id)?;
+                let flag = db::flags::find(&state.pool, id)
+                    .await?
+                    .ok_or_else(|| AppError::NotFound("There is no such flag.".into()))?;
+                if !sessions.iter().any(|s| s.id == flag.session_id) {
+                    let row = db::exam_sessions::review::find(&state.pool, &flag.session_id)
+                        .await?
+                        .ok_or(AppError::Internal)?;
+                    sessions.push(row);
+                }
+                if !flags.iter().any(|(f, _)| f == id) {
+                    flags.push((id.clone(), flag.session_id));
+                }
+            }
+            let Some(org_id) = sessions.first().map(|s| s.org_id.clone()) else {
+                return Err(AppError::Invalid("Choose at least one flag.".into()));
+            };
+            if sessions.iter().any(|s| s.org_id != org_id) {
+                return Err(AppError::Invalid(
+                    "Decide the flags of one organisation at a time.".into(),
+                ));
+            }
+            let caller = guard::check(&state, user, &org_id, review::EVIDENCE_READERS).await?;
+            review::workflow::decide_flags(&state, &caller, &sessions, &flags, decision, &note).await
+        }
+        .await,
+    )
+}
+
+/// A flag of the reviewer's own at a moment (`at_ms`) of the session, with a note.
+#[server(prefix = "/api", endpoint = "add_review_flag", input = Json)]
+pub async fn add_review_flag(
+    session_id: String,
+    flag_type: FlagType,
+    severity: Severity,
+    at_ms: i64,
+    note: String,
+) -> Result<String, AppError> {
+    use crate::server::{respond, review, state};
+    respond(
+        async {
+            let state = state()?;
+            check_id(&session_id)?;
+            let (caller, row) = review::reviewer_access(&state, &session_id).await?;
+            review::workflow::add_flag(&state, &caller, &row, flag_type, severity, at_ms, &note).await
         }
         .await,
     )

@@ -18,7 +18,7 @@ pub fn Loading(#[prop(into, default = "Loading…".to_string())] label: String) 
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let hint = match &error {
         AppError::Unauthenticated => Some(view! { <a href="/signin">"Sign in"</a> }.into_any()),
-        AppError::Forbidden | AppError::NotFound(_) => {
+        AppError::Forbidden | AppError::NotAllowed(_) | AppError::NotFound(_) => {
             Some(view! { <a href="/">"Back to your dashboard"</a> }.into_any())
         }
         _ => None,

@@ -11,4 +11,3 @@ pub mod review;
 pub mod roster;
 pub mod signin;
 pub mod signup;
-pub mod timeline;

@@ -43,6 +43,7 @@ fn ResultCard(r: ResultView) -> impl IntoView {
     };
     let pending = r.pending;
     let outcome = match (r.score_visible, r.pending, r.passed) {
+        (false, _, _) if r.withheld => "Your answers were submitted. Your score is held until a person has reviewed the attempt; it appears here then.".to_string(),
         (false, _, _) => "Your answers were submitted. This exam does not show results to candidates.".to_string(),
         (true, true, _) => "Some answers are waiting for an instructor to grade them. Your final score appears here when they have.".to_string(),
         (true, false, Some(true)) => format!("Passed (the passing score is {}%).", r.passing_score),
@@ -59,6 +60,11 @@ fn ResultCard(r: ResultView) -> impl IntoView {
                 _ => None,
             }}
             <p data-testid="outcome"><strong>{outcome}</strong></p>
+            {r.review_status.map(|status| view! {
+                <p class="notice" role="status" data-testid="review-status">
+                    <strong>"Review: "</strong>{status}
+                </p>
+            })}
             <p><a class="btn" href="/">"Back to your dashboard"</a></p>
         </article>
         {(!r.questions.is_empty()).then(|| view! {

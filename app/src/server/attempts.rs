@@ -1,10 +1,12 @@
 //! Exam attempts as the candidate owns them.
 
 use super::db::{self, exam_sessions::ExamSessionRow};
-use super::AppState;
+use super::ingest::{Ingestor, NoticeKind};
+use super::{flagging, AppState};
 use crate::error::AppError;
 use shared::grading::{grade, percentage, AnswerKey, Outcome, QuestionKind};
-use shared::{EnrollmentStatus, SessionStatus};
+use shared::rules::NewFlag;
+use shared::{EnrollmentStatus, FlagType, SessionStatus, Severity};
 use sqlx::AnyPool;
 
 /// The caller's own exam session, open or not. Someone else's looks like none: Forbidden.
@@ -38,9 +40,46 @@ pub async fn open_session_of(
     Ok(session)
 }
 
+pub const TIME_IS_UP: &str = "Time is up: this exam no longer accepts answers.";
+
+/// Saves one answer, only while the attempt is open: the check and the write are one
+/// transaction whose first statement takes the session's row, so a save racing a submission
+/// (the candidate's or the deadline job's) either lands before it is graded or is refused.
+pub async fn save_answer(
+    pool: &AnyPool,
+    session: &ExamSessionRow,
+    question_id: &str,
+    value: &str,
+    version: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = db::begin_write(pool).await?;
+    if !db::exam_sessions::lock_open_for_save(&mut *tx, &session.id, &session.user_id, now).await? {
+        return Err(AppError::Conflict(if now > session.deadline_at {
+            TIME_IS_UP.into()
+        } else {
+            "This exam has been submitted: answers can no longer change.".into()
+        }));
+    }
+    db::answers::upsert(&mut *tx, &session.id, question_id, value, version, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The note on the gap flag of an attempt submitted without one telemetry event.
+pub const SUBMITTED_UNHEARD_NOTE: &str =
+    "The attempt was submitted without a single telemetry event from its browser.";
+
 /// Submits an attempt and grades it: objective questions now, essays pending a person.
 /// `auto` marks a submission the server made at the deadline. Refused if already submitted.
-pub async fn submit(pool: &AnyPool, session_id: &str, now: i64, auto: bool) -> Result<(), AppError> {
+/// A proctored attempt that never sent telemetry is flagged; its telemetry sockets close.
+pub async fn submit(
+    pool: &AnyPool,
+    ingestor: &Ingestor,
+    session_id: &str,
+    now: i64,
+    auto: bool,
+) -> Result<(), AppError> {
     let mut tx = db::begin_write(pool).await?;
     if !db::exam_sessions::mark_submitted(&mut *tx, session_id, now, auto).await? {
         return Err(AppError::Conflict("This exam has already been submitted.".into()));
@@ -81,7 +120,23 @@ pub async fn submit(pool: &AnyPool, session_id: &str, now: i64, auto: bool) -> R
         EnrollmentStatus::Accepted
     };
     db::enrollments::set_status(&mut *tx, &session.enrollment_id, enrollment_status).await?;
+    let unheard = exam.proctoring_enabled != 0
+        && db::events::max_seq(&mut *tx, session_id).await? == 0
+        && !db::flags::silence_flagged(&mut *tx, session_id, None).await?;
+    if unheard {
+        let flag = NewFlag {
+            flag_type: FlagType::TelemetryGap,
+            severity: Severity::Medium,
+            evidence: Vec::new(),
+        };
+        flagging::raise_noted(&mut tx, session_id, &flag, SUBMITTED_UNHEARD_NOTE, now).await?;
+    }
     tx.commit().await?;
+    ingestor.end_session(session_id);
+    if unheard {
+        tracing::info!(%session_id, "submitted without any telemetry");
+        ingestor.notify(&exam.org_id, session_id, NoticeKind::Flag);
+    }
     Ok(())
 }
 

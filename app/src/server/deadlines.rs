@@ -2,18 +2,19 @@
 //! the attempt itself, with every answer saved so far. It runs every couple of seconds and,
 //! since it only looks at the database, also catches up after a restart.
 
+use super::ingest::Ingestor;
 use super::{attempts, db, now_ms};
 use sqlx::AnyPool;
 use std::time::Duration;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
-pub fn start(pool: AnyPool) {
+pub fn start(pool: AnyPool, ingestor: Ingestor) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         loop {
             tick.tick().await;
-            if let Err(e) = sweep(&pool, now_ms()).await {
+            if let Err(e) = sweep(&pool, &ingestor, now_ms()).await {
                 tracing::warn!(error = %e, "deadline job failed; retrying");
             }
         }
@@ -21,10 +22,10 @@ pub fn start(pool: AnyPool) {
 }
 
 /// Submits every attempt whose deadline is at or before `now`; returns how many.
-pub async fn sweep(pool: &AnyPool, now: i64) -> Result<usize, crate::error::AppError> {
+pub async fn sweep(pool: &AnyPool, ingestor: &Ingestor, now: i64) -> Result<usize, crate::error::AppError> {
     let mut submitted = 0;
     for session_id in db::exam_sessions::due(pool, now).await? {
-        match attempts::submit(pool, &session_id, now, true).await {
+        match attempts::submit(pool, ingestor, &session_id, now, true).await {
             Ok(()) => {
                 tracing::info!(%session_id, "deadline passed: attempt submitted by the server");
                 submitted += 1;

@@ -5,15 +5,17 @@
 //! at all (its flush commits or rolls back as one) and idempotently on (session, sequence).
 //! After the commit, rules run on the new events, flags are written and reviewers are told.
 
-use super::db::{self, events::NewEvent, exam_sessions::TelemetryTarget};
-use super::{new_id, now_ms, AppState};
+use super::db::{self, events::NewEvent, exam_sessions::TelemetryTarget, flags::FlagInsert};
+use super::{flagging, new_id, now_ms, AppState};
 use crate::error::AppError;
-use shared::rules::{self, RulesState, StoredEvent, Thresholds};
+use shared::rules::{self, NewFlag, Relaxations, RulesState, StoredEvent, Thresholds};
 use shared::telemetry::{validate_batch, Envelope};
-use shared::{Sensitivity, SessionStatus, Severity};
+use shared::{FlagType, Sensitivity, SessionStatus, Severity};
 use sqlx::AnyPool;
 use std::collections::{HashMap, HashSet};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 
 /// Most events one flush stores.
 const MAX_FLUSH_EVENTS: usize = 5_000;
@@ -25,13 +27,66 @@ const QUEUE_DEPTH: usize = 4_096;
 /// from stored events on demand, so forgetting costs time, never correctness).
 const MAX_CACHED_SESSIONS: usize = 100_000;
 
-/// Told to reviewers when a session gets new flags.
+/// Told to reviewers, live, when something in the queue changes.
 #[derive(Debug, Clone)]
-pub struct FlagNotice {
+pub struct ReviewNotice {
     pub org_id: String,
     pub session_id: String,
-    pub new_flags: usize,
+    pub what: NoticeKind,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// New flags were raised.
+    Flag,
+    /// A session was claimed or released.
+    Claim,
+    /// A flag or a session was decided.
+    Decision,
+}
+
+impl NoticeKind {
+    /// The Server-Sent Events type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::Flag => "flag",
+            NoticeKind::Claim => "claim",
+            NoticeKind::Decision => "decision",
+        }
+    }
+}
+
+/// How much one session may send. The rate holds per session across every connection and the
+/// beacon; the cap bounds what one attempt can make the server store.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Sustained events per second…
+    pub rate_per_sec: f64,
+    /// …with bursts up to this many (a reconnect re-sends what queued up while offline).
+    pub burst: f64,
+    /// Most events stored for one session.
+    pub max_events_per_session: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            rate_per_sec: 50.0,
+            burst: 2_000.0,
+            max_events_per_session: 100_000,
+        }
+    }
+}
+
+/// A token bucket.
+#[derive(Debug)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+/// The note on the flag raised when a session reaches its cap.
+const CAP_NOTE: &str = "The browser sent more events than one attempt may store; later events were refused.";
 
 /// A session the caller may stream telemetry for.
 #[derive(Debug, Clone)]
@@ -51,7 +106,12 @@ struct Job {
 #[derive(Clone, Debug)]
 pub struct Ingestor {
     shards: Vec<mpsc::Sender<Job>>,
-    pub notices: broadcast::Sender<FlagNotice>,
+    pub notices: broadcast::Sender<ReviewNotice>,
+    pool: AnyPool,
+    limits: Limits,
+    buckets: Arc<Mutex<HashMap<String, Bucket>>>,
+    /// Sessions with an open telemetry socket, told when the attempt ends.
+    ended: Arc<Mutex<HashMap<String, watch::Sender<bool>>>>,
 }
 
 impl Ingestor {
@@ -59,7 +119,7 @@ impl Ingestor {
     /// writer anyway; several for PostgreSQL, so one flush inserts while another waits for its
     /// commit to reach the disk. A session always goes to the same writer, which keeps its
     /// events in order and its rules state in one place.
-    pub fn start(pool: AnyPool) -> Ingestor {
+    pub fn start(pool: AnyPool, limits: Limits) -> Ingestor {
         let writers = match db::Backend::of_pool(&pool) {
             db::Backend::Sqlite => 1,
             db::Backend::Postgres => POSTGRES_WRITERS,
@@ -72,7 +132,69 @@ impl Ingestor {
                 tx
             })
             .collect();
-        Ingestor { shards, notices }
+        Ingestor {
+            shards,
+            notices,
+            pool,
+            limits,
+            buckets: Arc::default(),
+            ended: Arc::default(),
+        }
+    }
+
+    /// Tells reviewers something changed; nobody listening is fine.
+    pub fn notify(&self, org_id: &str, session_id: &str, what: NoticeKind) {
+        let _ = self.notices.send(ReviewNotice {
+            org_id: org_id.to_string(),
+            session_id: session_id.to_string(),
+            what,
+        });
+    }
+
+    /// Takes `n` events from the session's bucket, whichever path they came by.
+    fn take(&self, session_id: &str, n: usize) -> bool {
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return false;
+        };
+        let now = Instant::now();
+        if buckets.len() > 50_000 {
+            // Forget sessions idle long enough that their bucket is full again anyway.
+            let full_after = self.limits.burst / self.limits.rate_per_sec;
+            buckets.retain(|_, b| now.duration_since(b.at).as_secs_f64() < full_after);
+        }
+        let bucket = buckets.entry(session_id.to_string()).or_insert(Bucket {
+            tokens: self.limits.burst,
+            at: now,
+        });
+        let refill = now.duration_since(bucket.at).as_secs_f64() * self.limits.rate_per_sec;
+        bucket.tokens = (bucket.tokens + refill).min(self.limits.burst);
+        bucket.at = now;
+        if bucket.tokens >= n as f64 {
+            bucket.tokens -= n as f64;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A receiver that turns `true` when the session's attempt ends (submitted by the
+    /// candidate or at the deadline), so its telemetry sockets close.
+    pub fn watch_end(&self, session_id: &str) -> Option<watch::Receiver<bool>> {
+        let mut ended = self.ended.lock().ok()?;
+        ended.retain(|_, tx| tx.receiver_count() > 0);
+        Some(
+            ended
+                .entry(session_id.to_string())
+                .or_insert_with(|| watch::channel(false).0)
+                .subscribe(),
+        )
+    }
+
+    /// The attempt ended: close its telemetry sockets.
+    pub fn end_session(&self, session_id: &str) {
+        if let Some(tx) = self.ended.lock().ok().and_then(|mut m| m.remove(session_id)) {
+            let _ = tx.send(true);
+        }
     }
 
     fn shard(&self, session_id: &str) -> &mpsc::Sender<Job> {
@@ -117,18 +239,16 @@ pub async fn stream_target(
         return Err(AppError::Conflict("This exam is not proctored.".into()));
     }
     let sensitivity: Sensitivity = t.sensitivity.parse().unwrap_or(Sensitivity::Medium);
+    let relaxations: Relaxations = serde_json::from_str(&t.relaxations_json).unwrap_or_default();
     Ok(StreamTarget {
         session_id: t.id,
         org_id: t.org_id,
-        thresholds: Thresholds::for_sensitivity(sensitivity),
+        thresholds: Thresholds::for_sensitivity(sensitivity).relaxed(&relaxations),
     })
 }
 
 pub fn is_open(status: SessionStatus) -> bool {
-    matches!(
-        status,
-        SessionStatus::InProgress | SessionStatus::Flagged | SessionStatus::UnderReview
-    )
+    status == SessionStatus::InProgress
 }
 
 /// Validates `batch` for `target` given what the server already holds (`stored_seq`), and
@@ -144,21 +264,56 @@ pub async fn accept(
         (Some(f), Some(l)) => (f.seq, l.seq),
         _ => return Err(AppError::Invalid("the batch is empty".into())),
     };
-    if first > stored_seq + 1 {
+    let next = stored_seq.saturating_add(1);
+    if first > next {
         return Err(AppError::Invalid(format!(
-            "events are missing: expected sequence {} next, got {first}",
-            stored_seq + 1
+            "events are missing: expected sequence {next} next, got {first}"
         )));
     }
     if last <= stored_seq {
         // A re-send of what is already stored: acknowledge without touching the database.
         return Ok(stored_seq);
     }
+    if !ingestor.take(&target.session_id, batch.len()) {
+        return Err(AppError::TooManyRequests(format!(
+            "too many events: at most {} per second for this session; slow down and re-send",
+            ingestor.limits.rate_per_sec
+        )));
+    }
+    // Sequence numbers are contiguous from 1, so the last one is the count stored.
+    let cap = ingestor.limits.max_events_per_session;
+    if last > cap {
+        ingestor.flag_cap_reached(target).await?;
+        return Err(AppError::TooManyRequests(format!(
+            "this session has reached its limit of {cap} stored events; further events are refused"
+        )));
+    }
     ingestor.store(target, batch).await?;
     Ok(last.max(stored_seq))
 }
 
-async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, notices: broadcast::Sender<FlagNotice>) {
+impl Ingestor {
+    /// Raises the session's one "event cap reached" flag, if it has not been raised yet.
+    async fn flag_cap_reached(&self, target: &StreamTarget) -> Result<(), AppError> {
+        let mut tx = db::begin_write(&self.pool).await?;
+        let sid = target.session_id.as_str();
+        if db::flags::has_noted(&mut *tx, sid, FlagType::SuspiciousActivity.as_str(), CAP_NOTE).await? {
+            return Ok(());
+        }
+        let flag = NewFlag {
+            flag_type: FlagType::SuspiciousActivity,
+            severity: Severity::Medium,
+            evidence: Vec::new(),
+        };
+        flagging::raise_noted(&mut tx, sid, &flag, CAP_NOTE, now_ms()).await?;
+        tx.commit().await?;
+        tracing::warn!(session_id = sid, "telemetry event cap reached");
+        self.notify(&target.org_id, sid, NoticeKind::Flag);
+        Ok(())
+    }
+}
+
+async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, notices: broadcast::Sender<ReviewNotice>) {
     let mut cache: HashMap<String, RulesState> = HashMap::new();
     while let Some(first) = rx.recv().await {
         let mut size = first.events.len();
@@ -211,7 +366,7 @@ async fn flush(
     pool: &AnyPool,
     cache: &mut HashMap<String, RulesState>,
     jobs: &[Job],
-) -> Result<Vec<FlagNotice>, sqlx::Error> {
+) -> Result<Vec<ReviewNotice>, sqlx::Error> {
     let now = now_ms();
     let mut rows = Vec::new();
     for job in jobs {
@@ -261,10 +416,10 @@ async fn flush(
             continue;
         };
         let state = cache.entry(sid.to_string()).or_default();
-        if state.last_seq + 1 != first_new.seq {
+        if state.last_seq.saturating_add(1) != first_new.seq {
             // Cold cache, or the session streamed through another node: replay what is stored.
             *state = RulesState::default();
-            let before = db::events::range(&mut *tx, sid, 1, first_new.seq - 1).await?;
+            let before = db::events::range(&mut *tx, sid, 1, first_new.seq.saturating_sub(1)).await?;
             let replay: Vec<StoredEvent> = before.iter().filter_map(|r| r.to_stored()).collect();
             rules::evaluate(&job.target.thresholds, state, &replay);
         }
@@ -275,8 +430,8 @@ async fn flush(
             let Some(last_heard) = f.evidence.first() else {
                 continue;
             };
-            if f.flag_type == shared::FlagType::TelemetryGap
-                && db::flags::silence_flagged(&mut *tx, sid, last_heard).await?
+            if f.flag_type == FlagType::TelemetryGap
+                && db::flags::silence_flagged(&mut *tx, sid, Some(last_heard)).await?
             {
                 flags.remove(i);
             }
@@ -284,21 +439,12 @@ async fn flush(
         if flags.is_empty() {
             continue;
         }
-        for f in &flags {
-            db::flags::insert(&mut *tx, sid, f, now).await?;
-        }
-        let open: Vec<Severity> = db::flags::open_severities(&mut *tx, sid)
-            .await?
-            .iter()
-            .filter_map(|s| s.parse().ok())
-            .collect();
-        let risk = shared::domain::risk_score(open.iter().copied());
-        db::exam_sessions::update_risk(&mut *tx, sid, risk, !open.is_empty()).await?;
+        flagging::raise(&mut tx, sid, flags.iter().map(FlagInsert::from).collect(), now).await?;
         tracing::info!(session_id = sid, new_flags = flags.len(), "flags raised");
-        notices.push(FlagNotice {
+        notices.push(ReviewNotice {
             org_id: job.target.org_id.clone(),
             session_id: sid.to_string(),
-            new_flags: flags.len(),
+            what: NoticeKind::Flag,
         });
     }
     if let Err(e) = tx.commit().await {

@@ -6,6 +6,8 @@ pub mod auth;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
+pub mod export;
+pub mod flagging;
 pub mod grading;
 pub mod guard;
 pub mod ingest;
@@ -36,6 +38,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub public_url: String,
     pub mail: mail::MailSettings,
+    pub telemetry: ingest::Limits,
 }
 
 impl AppState {
@@ -43,9 +46,9 @@ impl AppState {
     /// mail delivery started on the current runtime.
     pub fn new(pool: AnyPool, settings: Settings) -> Result<AppState, mail::MailError> {
         let mail = mail::Mailer::start(pool.clone(), &settings.mail)?;
-        let ingestor = ingest::Ingestor::start(pool.clone());
-        watch::start(pool.clone(), ingestor.notices.clone());
-        deadlines::start(pool.clone());
+        let ingestor = ingest::Ingestor::start(pool.clone(), settings.telemetry);
+        watch::start(pool.clone(), ingestor.clone());
+        deadlines::start(pool.clone(), ingestor.clone());
         Ok(AppState {
             ingestor,
             pool,
@@ -93,5 +96,15 @@ impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         tracing::error!(error = %e, "database error");
         AppError::Internal
+    }
+}
+
+/// Plain routes (sockets, streams, downloads) answer errors like server functions do: the
+/// status of the error and `{"error": kind, "message": sentence}`.
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status =
+            http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(self)).into_response()
     }
 }

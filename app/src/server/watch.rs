@@ -1,62 +1,81 @@
 //! The silence watch: a browser that stops reporting cannot say so, so the server notices.
 //! Every few seconds it looks for open proctored sessions whose last event arrived longer ago
 //! than the exam's gap threshold and raises one TELEMETRY_GAP per silence, naming the last
-//! event heard.
+//! event heard; and for sessions that never sent an event at all (socket and beacon blocked),
+//! counted from the attempt's start, one TELEMETRY_GAP naming no event.
 
 use super::db;
-use super::ingest::FlagNotice;
+use super::flagging;
+use super::ingest::{Ingestor, NoticeKind};
 use super::now_ms;
 use shared::rules::{NewFlag, Thresholds};
 use shared::{FlagType, Sensitivity, Severity};
 use sqlx::AnyPool;
 use std::time::Duration;
-use tokio::sync::broadcast;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
-pub fn start(pool: AnyPool, notices: broadcast::Sender<FlagNotice>) {
+/// The note on a gap flag for a session never heard from.
+pub const NEVER_HEARD_NOTE: &str =
+    "No telemetry at all has arrived from this attempt's browser since it started.";
+
+pub fn start(pool: AnyPool, ingestor: Ingestor) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         loop {
             tick.tick().await;
-            if let Err(e) = sweep(&pool, &notices, now_ms()).await {
+            if let Err(e) = sweep(&pool, &ingestor, now_ms()).await {
                 tracing::warn!(error = %e, "silence watch failed; retrying");
             }
         }
     });
 }
 
+fn gap_ms(sensitivity: &str) -> i64 {
+    let sensitivity: Sensitivity = sensitivity.parse().unwrap_or(Sensitivity::Medium);
+    Thresholds::for_sensitivity(sensitivity).gap_ms
+}
+
+fn gap_flag(evidence: Vec<String>) -> NewFlag {
+    NewFlag {
+        flag_type: FlagType::TelemetryGap,
+        severity: Severity::Medium,
+        evidence,
+    }
+}
+
 /// Raises the flags due at `now`; returns how many.
-pub async fn sweep(pool: &AnyPool, notices: &broadcast::Sender<FlagNotice>, now: i64) -> sqlx::Result<usize> {
+pub async fn sweep(pool: &AnyPool, ingestor: &Ingestor, now: i64) -> sqlx::Result<usize> {
     let mut raised = 0;
     for s in db::exam_sessions::last_heard(pool, now).await? {
-        let sensitivity: Sensitivity = s.sensitivity.parse().unwrap_or(Sensitivity::Medium);
-        if now - s.last_server_ms < Thresholds::for_sensitivity(sensitivity).gap_ms {
+        if now.saturating_sub(s.last_server_ms) < gap_ms(&s.sensitivity) {
             continue;
         }
-        let flag = NewFlag {
-            flag_type: FlagType::TelemetryGap,
-            severity: Severity::Medium,
-            evidence: vec![s.last_event_id.clone()],
-        };
         let mut tx = db::begin_write(pool).await?;
-        if db::flags::silence_flagged(&mut *tx, &s.id, &s.last_event_id).await? {
+        if db::flags::silence_flagged(&mut *tx, &s.id, Some(&s.last_event_id)).await? {
             continue;
         }
-        db::flags::insert(&mut *tx, &s.id, &flag, now).await?;
-        let open: Vec<Severity> = db::flags::open_severities(&mut *tx, &s.id)
-            .await?
-            .iter()
-            .filter_map(|v| v.parse().ok())
-            .collect();
-        db::exam_sessions::update_risk(&mut *tx, &s.id, shared::domain::risk_score(open), true).await?;
+        let flag = gap_flag(vec![s.last_event_id.clone()]);
+        flagging::raise(&mut tx, &s.id, vec![(&flag).into()], now).await?;
         tx.commit().await?;
         tracing::info!(session_id = %s.id, "browser went silent");
-        let _ = notices.send(FlagNotice {
-            org_id: s.org_id,
-            session_id: s.id,
-            new_flags: 1,
-        });
+        ingestor.notify(&s.org_id, &s.id, NoticeKind::Flag);
+        raised += 1;
+    }
+    // The shortest threshold bounds the query; each session's own is checked below.
+    let shortest = Thresholds::for_sensitivity(Sensitivity::High).gap_ms;
+    for s in db::exam_sessions::never_heard(pool, now, now.saturating_sub(shortest)).await? {
+        if now.saturating_sub(s.started_at) < gap_ms(&s.sensitivity) {
+            continue;
+        }
+        let mut tx = db::begin_write(pool).await?;
+        if db::flags::silence_flagged(&mut *tx, &s.id, None).await? {
+            continue;
+        }
+        flagging::raise_noted(&mut tx, &s.id, &gap_flag(Vec::new()), NEVER_HEARD_NOTE, now).await?;
+        tx.commit().await?;
+        tracing::info!(session_id = %s.id, "no telemetry since the attempt started");
+        ingestor.notify(&s.org_id, &s.id, NoticeKind::Flag);
         raised += 1;
     }
     Ok(raised)

@@ -190,6 +190,18 @@ impl TestApp {
         body.as_str().expect("a session id").to_string()
     }
 
+    /// An ingestor of the test's own, for running the server's background jobs by hand
+    /// against the same database (their notices go nowhere).
+    pub fn ingestor(&self) -> app::server::ingest::Ingestor {
+        app::server::ingest::Ingestor::start(self.pool.clone(), Default::default())
+    }
+
+    /// One page of the review queue as `client` sees it, with `filter` (JSON).
+    pub async fn queue(&self, client: &Client, filter: Value) -> (u16, Value) {
+        self.call_json(client, "review_queue", &serde_json::json!({ "filter": filter }))
+            .await
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
             .fetch_one(&self.pool)

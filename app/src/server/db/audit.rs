@@ -11,6 +11,10 @@ pub const INVITATION_SENT: &str = "INVITATION_SENT";
 pub const INVITATION_ACCEPTED: &str = "INVITATION_ACCEPTED";
 pub const ACCOMMODATION_SET: &str = "ACCOMMODATION_SET";
 pub const ESSAYS_GRADED: &str = "ESSAYS_GRADED";
+pub const FLAG_DECIDED: &str = "FLAG_DECIDED";
+pub const FLAG_RAISED_BY_REVIEWER: &str = "FLAG_RAISED_BY_REVIEWER";
+pub const REVIEW_STATE_CHANGED: &str = "REVIEW_STATE_CHANGED";
+pub const RELAXATIONS_SET: &str = "RELAXATIONS_SET";
 
 pub struct Entry<'a> {
     pub action: &'a str,

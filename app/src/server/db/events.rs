@@ -145,11 +145,60 @@ impl EventRow {
 
 const COLUMNS: &str = "id, seq, kind, client_ms, server_ms, payload_json";
 
-pub async fn for_session<'e>(db: impl AnyExecutor<'e>, session_id: &str) -> sqlx::Result<Vec<EventRow>> {
+/// The session's events among `ids` (a flag's evidence), in order.
+pub async fn by_ids<'e>(
+    db: impl AnyExecutor<'e>,
+    session_id: &str,
+    ids: &[String],
+) -> sqlx::Result<Vec<EventRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM proctor_events WHERE session_id = $1 AND id IN ({}) ORDER BY seq",
+        placeholders.join(",")
+    );
+    let mut q = sqlx::query_as(&sql).bind(session_id);
+    for id in ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(db).await
+}
+
+/// One page of the session's events after sequence number `after`.
+pub async fn page<'e>(
+    db: impl AnyExecutor<'e>,
+    session_id: &str,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<EventRow>> {
     sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM proctor_events WHERE session_id = $1 ORDER BY seq"
+        "SELECT {COLUMNS} FROM proctor_events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3"
     ))
     .bind(session_id)
+    .bind(after)
+    .bind(limit)
     .fetch_all(db)
     .await
+}
+
+/// The session's events of the given kinds (what the timeline strip draws), at most `limit`.
+pub async fn of_kinds<'e>(
+    db: impl AnyExecutor<'e>,
+    session_id: &str,
+    kinds: &[&str],
+    limit: i64,
+) -> sqlx::Result<Vec<EventRow>> {
+    let placeholders: Vec<String> = (2..kinds.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM proctor_events WHERE session_id = $1 AND kind IN ({}) ORDER BY seq LIMIT ${}",
+        placeholders.join(","),
+        kinds.len() + 2
+    );
+    let mut q = sqlx::query_as(&sql).bind(session_id);
+    for k in kinds {
+        q = q.bind(*k);
+    }
+    q.bind(limit).fetch_all(db).await
 }

@@ -21,11 +21,13 @@ pub struct ExamRow {
     pub show_results: String,
     pub randomize_questions: i64,
     pub randomize_options: i64,
+    /// Scores wait until a person has reviewed the attempt (0/1).
+    pub withhold_results: i64,
 }
 
 const EXAM_COLUMNS: &str = "id, org_id, bank_id, title, description, status, opens_at, closes_at, \
     duration_minutes, max_attempts, proctoring_enabled, require_fullscreen, sensitivity, passing_score, \
-    show_results, randomize_questions, randomize_options";
+    show_results, randomize_questions, randomize_options, withhold_results";
 
 pub async fn find<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Option<ExamRow>> {
     sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id = $1"))

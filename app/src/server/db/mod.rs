@@ -11,6 +11,7 @@ pub mod flags;
 pub mod invitations;
 pub mod orgs;
 pub mod outbox;
+pub mod review_history;
 pub mod sessions;
 pub mod users;
 

@@ -1,4 +1,7 @@
-//! `exam_sessions`: one candidate's attempt at one exam.
+//! `exam_sessions`: one candidate's attempt at one exam. Its review columns (outcome, claim)
+//! and the reviewers' queue are in [`review`].
+
+pub mod review;
 
 use sqlx::{AnyExecutor, FromRow};
 
@@ -33,7 +36,7 @@ pub async fn open_for<'e>(
 ) -> sqlx::Result<Option<ExamSessionRow>> {
     sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM exam_sessions WHERE exam_id = $1 AND user_id = $2 \
-         AND submitted_at IS NULL AND status IN ('IN_PROGRESS', 'FLAGGED', 'UNDER_REVIEW') \
+         AND submitted_at IS NULL AND status = 'IN_PROGRESS' \
          ORDER BY attempt_no DESC LIMIT 1"
     ))
     .bind(exam_id)
@@ -78,24 +81,21 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, s: NewExamSession<'_>) -> sqlx
     .map(|_| ())
 }
 
-/// Stores the risk score from the session's open flags and, when any is open, marks an
-/// in-progress session FLAGGED.
+/// Stores the risk score computed from the session's flags, and how many flags it has.
+/// Never touches the delivery status or the review outcome: rules only raise flags.
 pub async fn update_risk<'e>(
     db: impl AnyExecutor<'e>,
     id: &str,
     risk_score: i64,
-    flagged: bool,
+    flag_count: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE exam_sessions SET risk_score = $2, \
-         status = CASE WHEN $3 = 1 AND status = 'IN_PROGRESS' THEN 'FLAGGED' ELSE status END WHERE id = $1",
-    )
-    .bind(id)
-    .bind(risk_score)
-    .bind(i64::from(flagged))
-    .execute(db)
-    .await
-    .map(|_| ())
+    sqlx::query("UPDATE exam_sessions SET risk_score = $2, flag_count = $3 WHERE id = $1")
+        .bind(id)
+        .bind(risk_score)
+        .bind(flag_count)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// What the telemetry pipeline needs to know about a session: whose it is, the owning
@@ -109,6 +109,8 @@ pub struct TelemetryTarget {
     pub sensitivity: String,
     pub proctoring_enabled: i64,
     pub submitted_at: Option<i64>,
+    /// The enrollment's accommodations for the rules ([`shared::rules::Relaxations`]).
+    pub relaxations_json: String,
 }
 
 pub async fn telemetry_target<'e>(
@@ -116,49 +118,9 @@ pub async fn telemetry_target<'e>(
     id: &str,
 ) -> sqlx::Result<Option<TelemetryTarget>> {
     sqlx::query_as(
-        "SELECT s.id, s.user_id, s.status, e.org_id, e.sensitivity, e.proctoring_enabled, s.submitted_at \
-         FROM exam_sessions s JOIN exams e ON e.id = s.exam_id WHERE s.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(db)
-    .await
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct FlaggedSessionRow {
-    pub id: String,
-    pub org_id: String,
-    pub exam_title: String,
-    pub candidate_name: String,
-    pub candidate_email: String,
-    pub status: String,
-    pub risk_score: i64,
-    pub started_at: i64,
-}
-
-/// Sessions with at least one flag in the given organisations, riskiest first.
-pub async fn flagged_in_org<'e>(
-    db: impl AnyExecutor<'e>,
-    org_id: &str,
-) -> sqlx::Result<Vec<FlaggedSessionRow>> {
-    sqlx::query_as(
-        "SELECT s.id, e.org_id, e.title AS exam_title, u.display_name AS candidate_name, \
-         u.email AS candidate_email, s.status, s.risk_score, s.started_at FROM exam_sessions s \
-         JOIN exams e ON e.id = s.exam_id JOIN users u ON u.id = s.user_id \
-         WHERE e.org_id = $1 AND EXISTS (SELECT 1 FROM flags f WHERE f.session_id = s.id) \
-         ORDER BY s.risk_score DESC, s.started_at DESC LIMIT 200",
-    )
-    .bind(org_id)
-    .fetch_all(db)
-    .await
-}
-
-/// One session in the shape reviewers see, whatever its flags.
-pub async fn review_row<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<FlaggedSessionRow>> {
-    sqlx::query_as(
-        "SELECT s.id, e.org_id, e.title AS exam_title, u.display_name AS candidate_name, \
-         u.email AS candidate_email, s.status, s.risk_score, s.started_at FROM exam_sessions s \
-         JOIN exams e ON e.id = s.exam_id JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+        "SELECT s.id, s.user_id, s.status, e.org_id, e.sensitivity, e.proctoring_enabled, s.submitted_at, \
+         n.relaxations_json FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
+         JOIN enrollments n ON n.id = s.enrollment_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -181,7 +143,7 @@ pub async fn last_heard<'e>(db: impl AnyExecutor<'e>, now: i64) -> sqlx::Result<
          FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
          JOIN proctor_events p ON p.session_id = s.id \
          AND p.seq = (SELECT MAX(seq) FROM proctor_events q WHERE q.session_id = s.id) \
-         WHERE s.status IN ('IN_PROGRESS', 'FLAGGED', 'UNDER_REVIEW') AND s.submitted_at IS NULL \
+         WHERE s.status = 'IN_PROGRESS' AND s.submitted_at IS NULL \
          AND e.proctoring_enabled = 1 AND s.deadline_at > $1",
     )
     .bind(now)
@@ -198,7 +160,7 @@ pub async fn mark_submitted<'e>(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE exam_sessions SET submitted_at = $2, auto_submitted = $3, \
-         status = CASE WHEN status = 'IN_PROGRESS' THEN 'COMPLETED' ELSE status END \
+         status = 'COMPLETED' \
          WHERE id = $1 AND submitted_at IS NULL",
     )
     .bind(id)
@@ -288,11 +250,14 @@ pub struct GradeRow {
     pub max_score: Option<f64>,
     pub grading_status: Option<String>,
     pub passed: Option<i64>,
+    pub review_state: String,
+    pub flag_count: i64,
 }
 
 pub async fn grade_of<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<GradeRow>> {
     sqlx::query_as(
-        "SELECT submitted_at, auto_submitted, score, max_score, grading_status, passed FROM exam_sessions WHERE id = $1",
+        "SELECT submitted_at, auto_submitted, score, max_score, grading_status, passed, review_state, flag_count \
+         FROM exam_sessions WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -312,5 +277,55 @@ pub async fn last_submitted<'e>(
     .bind(exam_id)
     .bind(user_id)
     .fetch_optional(db)
+    .await
+}
+
+/// Takes the session's row for a save: succeeds only while the attempt is the user's, not
+/// submitted and within its deadline. Being an UPDATE, it waits for a submission in progress
+/// (PostgreSQL row lock; SQLite's single writer) and then sees it, so a save racing a submit
+/// (the candidate's or the deadline job's) can never change an answer after submission.
+pub async fn lock_open_for_save<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE exam_sessions SET status = status WHERE id = $1 AND user_id = $2 \
+         AND submitted_at IS NULL AND status = 'IN_PROGRESS' AND deadline_at >= $3",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SilentSession {
+    pub id: String,
+    pub org_id: String,
+    pub sensitivity: String,
+    pub started_at: i64,
+}
+
+/// Open proctored sessions from which no event at all has arrived (socket and beacon blocked,
+/// or a client that never ran), started before `started_before`.
+pub async fn never_heard<'e>(
+    db: impl AnyExecutor<'e>,
+    now: i64,
+    started_before: i64,
+) -> sqlx::Result<Vec<SilentSession>> {
+    sqlx::query_as(
+        "SELECT s.id, e.org_id, e.sensitivity, s.started_at FROM exam_sessions s \
+         JOIN exams e ON e.id = s.exam_id \
+         WHERE s.status = 'IN_PROGRESS' AND s.submitted_at IS NULL AND e.proctoring_enabled = 1 \
+         AND s.deadline_at > $1 AND s.started_at <= $2 \
+         AND NOT EXISTS (SELECT 1 FROM proctor_events p WHERE p.session_id = s.id)",
+    )
+    .bind(now)
+    .bind(started_before)
+    .fetch_all(db)
     .await
 }

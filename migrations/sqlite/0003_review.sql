@@ -1,0 +1,39 @@
+-- Review: an outcome per session set by people only (its own state machine beside delivery),
+-- decisions on flags with who and when, flags raised by reviewers, a history of every change,
+-- accommodations that relax rules per enrollment, and results withheld until reviewed.
+
+ALTER TABLE exam_sessions ADD COLUMN review_state TEXT NOT NULL DEFAULT 'NOT_REVIEWED';
+ALTER TABLE exam_sessions ADD COLUMN claimed_by TEXT REFERENCES users(id) ON DELETE SET NULL;
+ALTER TABLE exam_sessions ADD COLUMN claimed_at BIGINT;
+ALTER TABLE exam_sessions ADD COLUMN first_reviewer TEXT REFERENCES users(id) ON DELETE SET NULL;
+ALTER TABLE exam_sessions ADD COLUMN reviewed_at BIGINT;
+-- Every flag ever raised (dismissed ones too): the queue lists sessions with any.
+ALTER TABLE exam_sessions ADD COLUMN flag_count BIGINT NOT NULL DEFAULT 0;
+
+-- Delivery and review were one column; delivery keeps its three states.
+UPDATE exam_sessions SET status = 'COMPLETED' WHERE submitted_at IS NOT NULL;
+UPDATE exam_sessions SET status = 'IN_PROGRESS' WHERE submitted_at IS NULL AND status <> 'NOT_STARTED';
+UPDATE exam_sessions SET flag_count = (SELECT COUNT(*) FROM flags f WHERE f.session_id = exam_sessions.id);
+
+CREATE INDEX exam_sessions_queue ON exam_sessions (risk_score, id);
+CREATE INDEX exam_sessions_review ON exam_sessions (review_state, risk_score, id);
+
+ALTER TABLE flags ADD COLUMN note TEXT;
+ALTER TABLE flags ADD COLUMN raised_by TEXT REFERENCES users(id) ON DELETE SET NULL;
+ALTER TABLE flags ADD COLUMN at_ms BIGINT;
+CREATE INDEX flags_type ON flags (flag_type, session_id);
+
+CREATE TABLE review_history (
+    id TEXT PRIMARY KEY NOT NULL,
+    session_id TEXT NOT NULL REFERENCES exam_sessions(id) ON DELETE CASCADE,
+    flag_id TEXT REFERENCES flags(id) ON DELETE CASCADE,
+    actor_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    at BIGINT NOT NULL,
+    from_state TEXT NOT NULL,
+    to_state TEXT NOT NULL,
+    note TEXT
+);
+CREATE INDEX review_history_session ON review_history (session_id, at);
+
+ALTER TABLE enrollments ADD COLUMN relaxations_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE exams ADD COLUMN withhold_results INTEGER NOT NULL DEFAULT 0;
