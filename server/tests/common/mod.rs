@@ -2,6 +2,8 @@
 //! default, or a new PostgreSQL database when VIGIL_TEST_DATABASE=postgres.
 #![allow(dead_code)]
 
+pub mod ws;
+
 use app::server::{db, demo};
 use reqwest::Client;
 use serde_json::Value;
