@@ -39,12 +39,14 @@ test('a tab switch in an exam reaches the reviewer as a flag with its evidence',
   await signIn(reviewer, 'reviewer@demo.vigil.test');
   await expect(reviewer.getByRole('heading', { name: 'Welcome, Rita Reviewer' })).toBeVisible();
   await reviewer.getByRole('link', { name: 'Review queue' }).first().click();
-  const session = reviewer.getByTestId('flagged-session').filter({ hasText: 'Cam Candidate' });
+  const session = reviewer.getByTestId('queue-session').filter({ hasText: 'Cam Candidate' });
   await expect(session).toBeVisible();
   await expect(session).toContainText('Networking Fundamentals');
-  await expect(session).toContainText('FLAGGED');
+  // Rules raise flags; the outcome waits for a person.
+  await expect(session.getByTestId('review-state')).toHaveText('Not reviewed');
   const flag = session.getByTestId('flag');
   await expect(flag).toContainText('TAB_SWITCH');
+  await expect(flag).toContainText('Medium severity');
   await expect(flag).toContainText(/raised \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
   await expect(flag.getByTestId('evidence').first()).toContainText(/#\d+ Exam page hidden \(visibility_hidden\)/);
   await expect(flag.getByTestId('evidence').nth(1)).toContainText('Exam page visible again');

@@ -58,11 +58,22 @@ async function reviewerApi(playwright, baseURL) {
   return api;
 }
 
-/** The session's events and flags as the server holds them. */
+/** The session's review (flags, outcome, history) and every event, as the server holds them. */
 async function timeline(api, sessionId) {
-  const r = await api.post('/api/session_timeline', { form: { session_id: sessionId } });
+  const r = await api.post('/api/session_review', { form: { session_id: sessionId } });
   expect(r.status()).toBe(200);
-  return r.json();
+  const review = await r.json();
+  const events = [];
+  let after = 0;
+  for (;;) {
+    const page = await api.post('/api/session_events', { form: { session_id: sessionId, after: String(after) } });
+    expect(page.status()).toBe(200);
+    const body = await page.json();
+    events.push(...body.events);
+    if (body.next_after === null) break;
+    after = body.next_after;
+  }
+  return { ...review, events };
 }
 
 /** Waits until every recorded event has been acknowledged by the server. */

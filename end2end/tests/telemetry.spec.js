@@ -1,7 +1,7 @@
 // Every proctoring signal, triggered in real Chromium — for real where Chromium can (keyboard,
 // clipboard, right click, fullscreen, viewport, offline), by dispatching the DOM event where it
 // cannot (visibility, focus) — and checked on the server: the stored event and, where a rule
-// applies, the flag with its evidence.
+// applies, the flag with its severity and the events it names as evidence.
 const { test } = require('@playwright/test');
 const { expect, hydrated, openExam, reviewerApi, timeline, drained, setVisibility } = require('./helpers');
 
@@ -24,6 +24,13 @@ async function flagsOf(sessionId, type) {
   return t.session.flags.filter((f) => f.flag_type === type);
 }
 
+/** The flag of `type` raised after the first `before` ones: its severity and evidence kinds. */
+async function newFlag(sessionId, type, before) {
+  await expect.poll(async () => (await flagsOf(sessionId, type)).length, { message: `a new ${type} flag`, timeout: 15_000 }).toBeGreaterThan(before);
+  const flag = (await flagsOf(sessionId, type))[before];
+  return { severity: flag.severity, kinds: flag.evidence.map((e) => e.kind), evidence: flag.evidence };
+}
+
 async function expectEvent(sessionId, since, kind, check = () => true) {
   await expect
     .poll(async () => (await eventsSince(sessionId, since)).some((e) => e.kind === kind && check(JSON.parse(e.payload))), {
@@ -37,7 +44,8 @@ test('keyboard, clipboard and mouse signals', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const sid = await openExam(page);
   const since = await drained(page);
-  const before = (await flagsOf(sid, 'COPY_PASTE')).length;
+  const count = async (type) => (await flagsOf(sid, type)).length;
+  const before = { paste: await count('COPY_PASTE'), screenshot: await count('SCREENSHOT_ATTEMPT'), devtools: await count('DEVTOOLS_OPEN') };
 
   // Copy: select a question's text and press Control+C.
   await page.getByText('Which layer of the OSI model does IP belong to?').selectText();
@@ -68,9 +76,23 @@ test('keyboard, clipboard and mouse signals', async ({ page, context }) => {
   const stored = JSON.stringify(await eventsSince(sid, since));
   expect(stored).not.toContain('textbook');
 
-  expect((await flagsOf(sid, 'COPY_PASTE')).length).toBeGreaterThan(before);
-  expect((await flagsOf(sid, 'SCREENSHOT_ATTEMPT')).length).toBeGreaterThan(0);
-  expect((await flagsOf(sid, 'DEVTOOLS_OPEN')).length).toBeGreaterThan(0);
+  // The paste of 61 characters is a MEDIUM copy/paste flag naming the paste; the copy of the
+  // question's 47 characters stays below MEDIUM's 50 and raises none.
+  const pasteFlags = (await flagsOf(sid, 'COPY_PASTE')).slice(before.paste);
+  const paste = pasteFlags.find((f) => f.evidence[0].kind === 'paste');
+  expect(paste.severity).toBe('MEDIUM');
+  expect(paste.evidence.length).toBe(1);
+  expect(pasteFlags.find((f) => f.evidence[0].kind === 'copy')).toBeUndefined();
+  // Print-screen: always HIGH, naming the key press.
+  const screenshot = await newFlag(sid, 'SCREENSHOT_ATTEMPT', before.screenshot);
+  expect(screenshot.severity).toBe('HIGH');
+  expect(screenshot.kinds).toEqual(['shortcut']);
+  expect(screenshot.evidence[0].description).toContain('print-screen');
+  if (before.devtools === 0) {
+    const devtools = await newFlag(sid, 'DEVTOOLS_OPEN', 0);
+    expect(devtools.severity).toBe('MEDIUM');
+    expect(devtools.evidence[0].description).toContain('developer-tools');
+  }
 });
 
 test('visibility, focus and fullscreen are measured in time', async ({ page }) => {
@@ -98,10 +120,17 @@ test('visibility, focus and fullscreen are measured in time', async ({ page }) =
     await expectEvent(sid, since, kind);
   }
   await expect.poll(async () => (await flagsOf(sid, 'TAB_SWITCH')).length).toBe(tabSwitches + 1);
+  const tab = await newFlag(sid, 'TAB_SWITCH', tabSwitches);
+  expect(tab.severity).toBe('MEDIUM');
+  expect(tab.kinds[0]).toBe('visibility_hidden');
+  expect(tab.evidence[1].seq).toBeGreaterThan(tab.evidence[0].seq);
   await expect.poll(async () => (await flagsOf(sid, 'WINDOW_BLUR')).length).toBe(blurFlags + 1);
-  await expect.poll(async () => (await flagsOf(sid, 'FULLSCREEN_EXIT')).length, { timeout: 15_000 }).toBeGreaterThan(0);
-  const flag = (await flagsOf(sid, 'FULLSCREEN_EXIT'))[0];
-  expect(flag.evidence[0].kind).toBe('fullscreen_exited');
+  const blur = await newFlag(sid, 'WINDOW_BLUR', blurFlags);
+  expect(blur.severity).toBe('MEDIUM');
+  expect(blur.kinds).toEqual(['window_blur', 'window_blur', 'window_blur', 'window_blur']);
+  const exit = await newFlag(sid, 'FULLSCREEN_EXIT', 0);
+  expect(exit.severity).toBe('MEDIUM');
+  expect(exit.kinds[0]).toBe('fullscreen_exited');
 });
 
 test('window size, screens and the devtools heuristic', async ({ browser }) => {
@@ -119,22 +148,57 @@ test('window size, screens and the devtools heuristic', async ({ browser }) => {
   await expectEvent(sid, since, 'resize', (p) => p.width === 900 && p.height === 700);
   await expectEvent(sid, 0, 'screens', (p) => p.extended === true);
   await expectEvent(sid, 0, 'devtools_suspected', (p) => p.width_gap >= 400);
-  await expect.poll(async () => (await flagsOf(sid, 'MULTIPLE_SCREENS')).length).toBeGreaterThan(0);
+  const screens = await newFlag(sid, 'MULTIPLE_SCREENS', 0);
+  expect(screens.severity).toBe('MEDIUM');
+  expect(screens.kinds).toEqual(['screens']);
   await context.close();
 });
 
-test('events recorded offline reach the server when the browser is back online', async ({ page, context }) => {
+test('events recorded offline wait on the device, arrive when the link is back, and a long outage is flagged', async ({ page, context }) => {
+  // context.setOffline does not cut a WebSocket that is already open: route the socket, so the
+  // test can close it and refuse reconnections for as long as the outage lasts.
+  let cut = false;
+  const sockets = [];
+  await page.routeWebSocket(/\/ws\/telemetry\//, (ws) => {
+    if (cut) {
+      ws.close();
+      return;
+    }
+    ws.connectToServer();
+    sockets.push(ws);
+  });
+  // The browser's clock, moved forward, so the outage lasts 40 s without the test waiting.
+  await page.clock.install();
   const sid = await openExam(page);
   const since = await drained(page);
+  const offlineFlags = (await flagsOf(sid, 'NETWORK_OFFLINE')).length;
+
+  cut = true;
+  for (const ws of sockets.splice(0)) await ws.close();
   await context.setOffline(true);
+  await expect(page.getByTestId('link')).not.toHaveText('connected');
   await page.getByText('Question 1 of 3').first().click({ button: 'right' });
   await page.getByTestId('position').click({ button: 'right' });
+  await page.clock.fastForward('00:40');
+  // The events wait on the device; the server has none of them.
+  await expect(page.getByTestId('queued')).not.toHaveText('0');
+  expect(await eventsSince(sid, since)).toEqual([]);
+
+  cut = false;
   await context.setOffline(false);
+  // Let the client's reconnection back-off run out.
+  await page.clock.fastForward('00:20');
+  await expect(page.getByTestId('link')).toHaveText('connected', { timeout: 20_000 });
   await drained(page);
   await expectEvent(sid, since, 'offline');
   await expectEvent(sid, since, 'online');
   const menus = (await eventsSince(sid, since)).filter((e) => e.kind === 'context_menu');
   expect(menus.length).toBe(2);
+  // 40 s offline is past MEDIUM's 30 s: one LOW flag naming the offline event.
+  const offline = await newFlag(sid, 'NETWORK_OFFLINE', offlineFlags);
+  expect(offline.severity).toBe('LOW');
+  expect(offline.kinds[0]).toBe('offline');
+  expect((await flagsOf(sid, 'NETWORK_OFFLINE')).length).toBe(offlineFlags + 1);
 });
 
 test('events recorded just before a reload arrive exactly once', async ({ page }) => {

@@ -324,7 +324,7 @@ fn History(review: SessionReview) -> impl IntoView {
                                         Some(t) => format!("{t} flag: {} → {}", h.from, h.to),
                                         None => format!("Session: {} → {}", h.from, h.to),
                                     }}</td>
-                                    <td>{h.note.unwrap_or_default()}</td>
+                                    <td>{h.note.unwrap_or_else(|| "—".into())}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -335,58 +335,69 @@ fn History(review: SessionReview) -> impl IntoView {
     }
 }
 
-/// Every event, a page at a time.
+/// Every event, a page at a time: the first page rendered with the rest of the page, later
+/// ones appended on request.
 #[component]
 fn Events(session_id: String, count: i64) -> impl IntoView {
-    let after = RwSignal::new(0_i64);
-    let shown = RwSignal::new(Vec::<TimelineEvent>::new());
-    let next = RwSignal::new(None::<i64>);
-    let page = Resource::new(
-        move || (session_id.clone(), after.get()),
-        |(id, after)| session_events(id, after),
-    );
+    let id = StoredValue::new(session_id);
+    let first = Resource::new(move || id.get_value(), |id| session_events(id, 0));
+    let more = RwSignal::new(Vec::<TimelineEvent>::new());
+    // Where to continue after the pages loaded on request (`None`: none loaded yet).
+    let later_next = RwSignal::new(None::<Option<i64>>);
+    let load = Action::new(move |after: &i64| session_events(id.get_value(), *after));
+    let error = RwSignal::new(None::<AppError>);
+    Effect::new(move |_| match load.value().get() {
+        Some(Ok(page)) => {
+            more.update(|m| m.extend(page.events));
+            later_next.set(Some(page.next_after));
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    let row = |e: TimelineEvent| {
+        view! {
+            <tr data-testid="timeline-event">
+                <td>{e.seq}</td>
+                <td>{time_of_day(e.client_ms)}</td>
+                <td>{time_of_day(e.server_ms)}</td>
+                <td>{e.description} <span class="muted">{format!(" ({})", e.kind)}</span></td>
+            </tr>
+        }
+    };
     view! {
         <section class="card" aria-labelledby="events-title">
             <h2 id="events-title">{format!("All events ({count})")}</h2>
-            <Transition fallback=|| view! { <Loading label="Loading events…" /> }>
+            <Suspense fallback=|| view! { <Loading label="Loading events…" /> }>
                 {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) => {
-                            next.set(p.next_after);
-                            shown.update(|s| {
-                                let last = s.last().map(|e| e.seq).unwrap_or(0);
-                                s.extend(p.events.into_iter().filter(|e| e.seq > last));
-                            });
-                            ().into_any()
+                    match first.await {
+                        Ok(page) if page.events.is_empty() => view! {
+                            <p class="empty">"The browser has not reported any event for this session."</p>
+                        }.into_any(),
+                        Ok(page) => {
+                            let initial_next = page.next_after;
+                            view! {
+                                <table class="timeline">
+                                    <thead>
+                                        <tr><th scope="col">"#"</th><th scope="col">"Browser time"</th><th scope="col">"Received"</th><th scope="col">"Event"</th></tr>
+                                    </thead>
+                                    <tbody>
+                                        {page.events.into_iter().map(row).collect_view()}
+                                        <For each=move || more.get() key=|e| e.seq children=row />
+                                    </tbody>
+                                </table>
+                                {move || later_next.get().unwrap_or(initial_next).map(|n| view! {
+                                    <button class="btn" data-testid="more-events" disabled=move || load.pending().get()
+                                        on:click=move |_| { load.dispatch(n); }>
+                                        {move || if load.pending().get() { "Loading more events…" } else { "Show more events" }}
+                                    </button>
+                                })}
+                            }.into_any()
                         }
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),
                     }
                 })}
-            </Transition>
-            {move || if shown.with(Vec::is_empty) {
-                view! { <p class="empty">"The browser has not reported any event for this session."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="timeline">
-                        <thead>
-                            <tr><th scope="col">"#"</th><th scope="col">"Browser time"</th><th scope="col">"Received"</th><th scope="col">"Event"</th></tr>
-                        </thead>
-                        <tbody>
-                            <For each=move || shown.get() key=|e| e.seq let:e>
-                                <tr data-testid="timeline-event">
-                                    <td>{e.seq}</td>
-                                    <td>{time_of_day(e.client_ms)}</td>
-                                    <td>{time_of_day(e.server_ms)}</td>
-                                    <td>{e.description} <span class="muted">{format!(" ({})", e.kind)}</span></td>
-                                </tr>
-                            </For>
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-            {move || next.get().map(|n| view! {
-                <button class="btn" data-testid="more-events" on:click=move |_| after.set(n)>"Show more events"</button>
-            })}
+            </Suspense>
+            <div aria-live="assertive">{move || error.get().map(|error| view! { <ErrorNotice error /> })}</div>
         </section>
     }
 }
