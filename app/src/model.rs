@@ -368,6 +368,8 @@ pub struct RosterEntry {
     pub attempts_used: i64,
     /// When the pending invitation stops working.
     pub invitation_expires_at: Option<i64>,
+    /// Proctoring rules relaxed for this candidate.
+    pub relaxations: shared::rules::Relaxations,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

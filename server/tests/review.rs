@@ -552,11 +552,12 @@ async fn the_queue_filters_searches_and_pages_by_keyset() {
 #[tokio::test]
 async fn withheld_results_wait_for_a_person() {
     let (app, org) = TestApp::start("review-withheld").await;
-    sqlx::query("UPDATE exams SET withhold_results = 1 WHERE id = $1")
-        .bind(&org.exam_id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    // The setting is the coordinator's, not the reviewer's.
+    let set = [("exam_id", org.exam_id.as_str()), ("withhold", "true")];
+    let reviewer = app.signed_in(REVIEWER).await;
+    assert_eq!(app.call(&reviewer, "set_withhold_results", &set).await.0, 403);
+    let coordinator = app.signed_in("coordinator@demo.vigil.test").await;
+    assert_eq!(app.call(&coordinator, "set_withhold_results", &set).await.0, 200);
     let cand = app.signed_in(CANDIDATE).await;
     let sid = app.start_attempt(&cand, &org.exam_id).await;
     let t = now_ms();
@@ -577,7 +578,6 @@ async fn withheld_results_wait_for_a_person() {
     );
 
     // Unflagged, but withheld: it is in the queue for a person to clear.
-    let reviewer = app.signed_in(REVIEWER).await;
     let (_, page) = app.queue(&reviewer, json!({})).await;
     assert_eq!(page["sessions"][0]["session_id"], sid.as_str(), "{page}");
     assert_eq!(act(&app, &reviewer, &sid, json!("Claim"), "").await.0, 200);
@@ -591,5 +591,90 @@ async fn withheld_results_wait_for_a_person() {
     assert!(
         result["review_status"].as_str().unwrap().contains("cleared"),
         "{result}"
+    );
+}
+
+#[tokio::test]
+async fn accommodations_relax_rules_per_candidate_and_reviewers_see_them() {
+    let (app, org) = TestApp::start("review-relax").await;
+    let cand = app.signed_in(CANDIDATE).await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+    let enrollment: String = sqlx::query_scalar("SELECT enrollment_id FROM exam_sessions WHERE id = $1")
+        .bind(&sid)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let set = |who: Client, minutes: &'static str, focus: bool| {
+        let enrollment = enrollment.clone();
+        let app = &app;
+        async move {
+            let mut form = vec![("enrollment_id", enrollment.as_str()), ("break_minutes", minutes)];
+            if focus {
+                form.push(("focus_rule_off", "on"));
+            }
+            app.call(&who, "set_rule_relaxations", &form).await
+        }
+    };
+    // Only the exam's enrollment manager sets them, within bounds.
+    assert_eq!(set(cand.clone(), "5", false).await.0, 403);
+    let manager = app.signed_in("enrollment@demo.vigil.test").await;
+    let (status, body) = set(manager.clone(), "9999", false).await;
+    assert_eq!(status, 400);
+    assert!(message(&body).contains("0 to 240"), "{body}");
+    assert_eq!(set(manager.clone(), "5", true).await.0, 200);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'RELAXATIONS_SET'")
+            .await,
+        1
+    );
+
+    // Four minutes away and eight focus losses: within the candidate's accommodations.
+    let t = now_ms();
+    let mut events = vec![event(&sid, 1, t, json!({"type": "visibility_hidden"}))];
+    for i in 1..=48 {
+        events.push(event(&sid, 1 + i, t + i * 5_000, json!({"type": "heartbeat"})));
+    }
+    events.push(event(
+        &sid,
+        50,
+        t + 240_001,
+        json!({"type": "visibility_visible"}),
+    ));
+    for i in 0..8 {
+        events.push(event(
+            &sid,
+            51 + i,
+            t + 241_000 + i * 1_000,
+            json!({"type": "window_blur"}),
+        ));
+    }
+    let (status, body) = app
+        .call_json(&cand, "telemetry", &json!({"session_id": sid, "events": events}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM flags WHERE flag_type IN ('TAB_SWITCH', 'WINDOW_BLUR')")
+            .await,
+        0
+    );
+    // A longer absence is still flagged, and the reviewer reads the accommodations beside it.
+    let later = t + 300_000;
+    let away = json!({"session_id": sid, "events": [
+        event(&sid, 59, later, json!({"type": "visibility_hidden"})),
+        event(&sid, 60, later + 6 * 60_000, json!({"type": "visibility_visible"})),
+    ]});
+    assert_eq!(app.call_json(&cand, "telemetry", &away).await.0, 200);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM flags WHERE flag_type = 'TAB_SWITCH'")
+            .await,
+        1
+    );
+    let reviewer = app.signed_in(REVIEWER).await;
+    let (_, r) = review(&app, &reviewer, &sid).await;
+    let accommodations = r["session"]["accommodations"].to_string();
+    assert!(accommodations.contains("up to 5 minute(s)"), "{accommodations}");
+    assert!(
+        accommodations.contains("focus-loss rule is off"),
+        "{accommodations}"
     );
 }

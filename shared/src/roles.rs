@@ -50,6 +50,9 @@ pub const REVIEWERS: &[Role] = &[Role::ProctorReviewer, Role::QualityAssurance, 
 /// Roles allowed to invite candidates and grant accommodations.
 pub const ENROLLMENT_MANAGERS: &[Role] = &[Role::EnrollmentManager, Role::OrgAdmin];
 
+/// Roles allowed to change how an exam runs (its schedule and settings).
+pub const COORDINATORS: &[Role] = &[Role::ExamCoordinator, Role::OrgAdmin];
+
 /// Roles allowed to grade essays and give feedback (the instructors).
 pub const GRADERS: &[Role] = &[Role::ExamAuthor, Role::OrgAdmin];
 

@@ -72,6 +72,7 @@ pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
                     extra_minutes: i.extra_time_minutes,
                     attempts_used: 0,
                     invitation_expires_at: Some(i.expires_at),
+                    relaxations: Default::default(),
                 });
             }
             for r in enrolled {
@@ -84,6 +85,7 @@ pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
                     extra_minutes: r.extra_time_minutes,
                     attempts_used: r.attempts_used,
                     invitation_expires_at: None,
+                    relaxations: serde_json::from_str(&r.relaxations_json).unwrap_or_default(),
                 });
             }
             Ok(Roster {
@@ -134,41 +136,36 @@ pub async fn set_accommodation(
     extra_percent: Option<String>,
     extra_minutes: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::db::{self, audit};
-    use crate::server::{guard, now_ms, respond, state};
+    use crate::server::{accommodations, respond, state};
     respond(
         async {
             let state = state()?;
-            let enrollment = db::enrollments::find_by_id(&state.pool, &enrollment_id)
-                .await?
-                .ok_or_else(|| AppError::NotFound("There is no such enrollment.".into()))?;
-            let exam = db::exams::find(&state.pool, &enrollment.exam_id)
-                .await?
-                .ok_or(AppError::Internal)?;
-            let caller =
-                guard::require_role(&state, &exam.org_id, shared::roles::ENROLLMENT_MANAGERS).await?;
+            let (caller, enrollment, exam) =
+                accommodations::managed_enrollment(&state, &enrollment_id).await?;
             let accommodation = accommodation_from(extra_percent.as_deref(), extra_minutes.as_deref())?;
-            let mut tx = db::begin_write(&state.pool).await?;
-            db::enrollments::set_accommodation(&mut *tx, &enrollment.id, accommodation).await?;
-            let detail = format!(
-                "{} percent, {} minutes",
-                accommodation.extra_percent, accommodation.extra_minutes
-            );
-            audit::record(
-                &mut *tx,
-                audit::Entry {
-                    action: audit::ACCOMMODATION_SET,
-                    actor_user_id: Some(&caller.user.id),
-                    org_id: Some(&exam.org_id),
-                    subject: Some(&enrollment.id),
-                    ip: None,
-                    detail: Some(&detail),
-                },
-                now_ms(),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(())
+            accommodations::set_extra_time(&state, &caller, &enrollment, &exam, accommodation).await
+        }
+        .await,
+    )
+}
+
+/// Relaxes proctoring rules for one candidate: breaks of up to `break_minutes` away are not
+/// flagged; `focus_rule_off` (a ticked box sends "on") turns the focus-loss rule off.
+#[server(prefix = "/api", endpoint = "set_rule_relaxations")]
+pub async fn set_rule_relaxations(
+    enrollment_id: String,
+    break_minutes: Option<String>,
+    focus_rule_off: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{accommodations, respond, state};
+    respond(
+        async {
+            let state = state()?;
+            let (caller, enrollment, exam) =
+                accommodations::managed_enrollment(&state, &enrollment_id).await?;
+            let focus_off = matches!(focus_rule_off.as_deref(), Some("on" | "true"));
+            let relaxations = accommodations::relaxations_from(break_minutes.as_deref(), focus_off)?;
+            accommodations::set_relaxations(&state, &caller, &enrollment, &exam, relaxations).await
         }
         .await,
     )

@@ -159,3 +159,22 @@ pub async fn add_review_flag(
         .await,
     )
 }
+
+/// The exam setting "withhold results until reviewed": candidates see their score only once a
+/// person has decided their attempt's review. For the exam's coordinators and admins.
+#[server(prefix = "/api", endpoint = "set_withhold_results")]
+pub async fn set_withhold_results(exam_id: String, withhold: bool) -> Result<(), AppError> {
+    use crate::server::{db, guard, respond, review, state};
+    respond(
+        async {
+            let state = state()?;
+            check_id(&exam_id)?;
+            let exam = db::exams::find(&state.pool, &exam_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
+            let caller = guard::require_role(&state, &exam.org_id, shared::roles::COORDINATORS).await?;
+            review::workflow::set_withhold_results(&state, &caller, &exam, withhold).await
+        }
+        .await,
+    )
+}

@@ -1,7 +1,7 @@
 //! One exam's roster for its enrollment manager: invite by email, see each person's status,
-//! grant extra time.
+//! grant extra time, relax proctoring rules for one candidate.
 
-use crate::api::enrollments::{get_roster, InviteCandidates, SetAccommodation};
+use crate::api::enrollments::{get_roster, InviteCandidates, SetAccommodation, SetRuleRelaxations};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::format::datetime;
 use crate::model::{Roster, RosterEntry};
@@ -15,10 +15,18 @@ pub fn RosterPage() -> impl IntoView {
     let exam_id = move || params.read().get("exam_id").unwrap_or_default();
     let invite = ServerAction::<InviteCandidates>::new();
     let set_time = ServerAction::<SetAccommodation>::new();
+    let set_rules = ServerAction::<SetRuleRelaxations>::new();
     // Refetch after every successful change, so the table shows what the server holds.
     let data = Resource::new(
-        move || (exam_id(), invite.version().get(), set_time.version().get()),
-        |(id, _, _)| get_roster(id),
+        move || {
+            (
+                exam_id(),
+                invite.version().get(),
+                set_time.version().get(),
+                set_rules.version().get(),
+            )
+        },
+        |(id, _, _, _)| get_roster(id),
     );
     view! {
         <Title text="Roster" />
@@ -26,7 +34,7 @@ pub fn RosterPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading label="Loading the roster…" /> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(r) => view! { <RosterView roster=r invite set_time /> }.into_any(),
+                    Ok(r) => view! { <RosterView roster=r invite set_time set_rules /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -39,9 +47,16 @@ fn RosterView(
     roster: Roster,
     invite: ServerAction<InviteCandidates>,
     set_time: ServerAction<SetAccommodation>,
+    set_rules: ServerAction<SetRuleRelaxations>,
 ) -> impl IntoView {
     let reports = invite.value();
-    let set_error = move || set_time.value().get().and_then(Result::err);
+    let set_error = move || {
+        set_time
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| set_rules.value().get().and_then(Result::err))
+    };
     let entries = roster.entries.clone();
     let exam_id = roster.exam_id.clone();
     view! {
@@ -111,10 +126,11 @@ fn RosterView(
                                     <th scope="col">"Status"</th>
                                     <th scope="col">"Attempts"</th>
                                     <th scope="col">"Extra time"</th>
+                                    <th scope="col">"Proctoring rules"</th>
                                 </tr>
                             </thead>
                             <tbody>
-                                {entries.into_iter().map(|entry| view! { <RosterRow entry exam_id=exam_id.clone() invite set_time /> }).collect_view()}
+                                {entries.into_iter().map(|entry| view! { <RosterRow entry exam_id=exam_id.clone() invite set_time set_rules /> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -130,6 +146,7 @@ fn RosterRow(
     exam_id: String,
     invite: ServerAction<InviteCandidates>,
     set_time: ServerAction<SetAccommodation>,
+    set_rules: ServerAction<SetRuleRelaxations>,
 ) -> impl IntoView {
     let who = entry
         .display_name
@@ -140,6 +157,7 @@ fn RosterRow(
         None => entry.status.clone(),
     };
     let label = entry.display_name.clone().unwrap_or_else(|| entry.email.clone());
+    let rules_label = label.clone();
     // A pending or expired invitation can be sent again: a new link replaces the old one.
     let resend = entry.invitation_expires_at.is_some().then(|| {
         let email = entry.email.clone();
@@ -194,6 +212,28 @@ fn RosterRow(
                         }</span>
                     }.into_any(),
                 }}
+            </td>
+            <td>
+                {entry.enrollment_id.clone().map(|id| {
+                    let rules = entry.relaxations;
+                    view! {
+                        <ActionForm action=set_rules attr:class="inline-form accommodation-form">
+                            <input type="hidden" name="enrollment_id" value=id />
+                            <label>
+                                <span class="sr-only">{format!("Breaks allowed, in minutes, for {rules_label}")}</span>
+                                <input name="break_minutes" type="number" min="0" max="240" step="1" inputmode="numeric"
+                                    value=rules.break_minutes.to_string() data-testid="break-minutes" />
+                                " min breaks"
+                            </label>
+                            <label class="check-inline">
+                                <input name="focus_rule_off" type="checkbox" checked=rules.focus_rule_off data-testid="focus-rule-off" />
+                                " assistive technology"
+                                <span class="sr-only">{format!(" (focus-loss rule off) for {rules_label}")}</span>
+                            </label>
+                            <button type="submit" class="btn btn-small" aria-label=format!("Save proctoring rules for {rules_label}")>"Save"</button>
+                        </ActionForm>
+                    }
+                })}
             </td>
         </tr>
     }

@@ -1,6 +1,7 @@
 //! Server-only code: state, database access, authentication and the role guard. Compiled with
 //! the `ssr` feature only, so none of it (nor sqlx, argon2, tokio) reaches the wasm bundle.
 
+pub mod accommodations;
 pub mod attempts;
 pub mod auth;
 pub mod db;

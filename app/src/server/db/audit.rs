@@ -15,6 +15,7 @@ pub const FLAG_DECIDED: &str = "FLAG_DECIDED";
 pub const FLAG_RAISED_BY_REVIEWER: &str = "FLAG_RAISED_BY_REVIEWER";
 pub const REVIEW_STATE_CHANGED: &str = "REVIEW_STATE_CHANGED";
 pub const RELAXATIONS_SET: &str = "RELAXATIONS_SET";
+pub const EXAM_SETTING_CHANGED: &str = "EXAM_SETTING_CHANGED";
 
 pub struct Entry<'a> {
     pub action: &'a str,

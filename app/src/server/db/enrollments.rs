@@ -108,6 +108,20 @@ pub async fn set_accommodation<'e>(
         .map(|_| ())
 }
 
+/// Stores the rules relaxed for one candidate ([`shared::rules::Relaxations`] as JSON).
+pub async fn set_relaxations<'e>(
+    db: impl AnyExecutor<'e>,
+    enrollment_id: &str,
+    json: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE enrollments SET relaxations_json = $1 WHERE id = $2")
+        .bind(json)
+        .bind(enrollment_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct RosterRow {
     pub enrollment_id: String,
@@ -117,13 +131,15 @@ pub struct RosterRow {
     pub extra_time_minutes: i64,
     pub extra_time_percent: i64,
     pub attempts_used: i64,
+    pub relaxations_json: String,
 }
 
 /// Everyone enrolled in an exam, by name, with how many attempts they have started.
 pub async fn roster<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<RosterRow>> {
     sqlx::query_as(
         "SELECT n.id AS enrollment_id, u.email, u.display_name, n.status, n.extra_time_minutes, \
-         n.extra_time_percent, (SELECT COUNT(*) FROM exam_sessions s WHERE s.enrollment_id = n.id) AS attempts_used \
+         n.extra_time_percent, (SELECT COUNT(*) FROM exam_sessions s WHERE s.enrollment_id = n.id) AS attempts_used, \
+         n.relaxations_json \
          FROM enrollments n JOIN users u ON u.id = n.user_id WHERE n.exam_id = $1 \
          ORDER BY u.display_name, u.email",
     )

@@ -258,3 +258,17 @@ pub async fn questions_with_keys<'e>(
     .fetch_all(db)
     .await
 }
+
+/// Whether the exam holds candidates' scores until a person has reviewed the attempt.
+pub async fn set_withhold_results<'e>(
+    db: impl AnyExecutor<'e>,
+    exam_id: &str,
+    withhold: bool,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE exams SET withhold_results = $1 WHERE id = $2")
+        .bind(i64::from(withhold))
+        .bind(exam_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

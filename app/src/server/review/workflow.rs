@@ -255,3 +255,26 @@ pub async fn add_flag(
     state.ingestor.notify(&row.org_id, &row.id, NoticeKind::Flag);
     Ok(id)
 }
+
+/// Turns "withhold results until reviewed" on or off for an exam (coordinators, admins).
+pub async fn set_withhold_results(
+    state: &AppState,
+    caller: &Caller,
+    exam: &db::exams::ExamRow,
+    withhold: bool,
+) -> Result<(), AppError> {
+    let mut tx = db::begin_write(&state.pool).await?;
+    db::exams::set_withhold_results(&mut *tx, &exam.id, withhold).await?;
+    let detail = format!("withhold_results = {withhold}");
+    let entry = audit::Entry {
+        action: audit::EXAM_SETTING_CHANGED,
+        actor_user_id: Some(&caller.user.id),
+        org_id: Some(&exam.org_id),
+        subject: Some(&exam.id),
+        ip: None,
+        detail: Some(&detail),
+    };
+    audit::record(&mut *tx, entry, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}

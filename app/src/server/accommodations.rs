@@ -1,0 +1,112 @@
+//! Accommodations per enrollment, set by its exam's enrollment manager: extra time, and rules
+//! relaxed for one candidate (breaks allowed, the focus-loss rule off for assistive
+//! technology). Reviewers see the relaxations beside the flags.
+
+use super::db::{self, audit, enrollments::EnrollmentRow, exams::ExamRow};
+use super::guard::{self, Caller};
+use super::{now_ms, AppState};
+use crate::error::AppError;
+use shared::rules::{Relaxations, MAX_BREAK_MINUTES};
+use shared::schedule::Accommodation;
+
+/// The enrollment, its exam, and the caller if they manage enrollments of its organisation.
+pub async fn managed_enrollment(
+    state: &AppState,
+    enrollment_id: &str,
+) -> Result<(Caller, EnrollmentRow, ExamRow), AppError> {
+    let enrollment = db::enrollments::find_by_id(&state.pool, enrollment_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such enrollment.".into()))?;
+    let exam = db::exams::find(&state.pool, &enrollment.exam_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let caller = guard::require_role(state, &exam.org_id, shared::roles::ENROLLMENT_MANAGERS).await?;
+    Ok((caller, enrollment, exam))
+}
+
+async fn audited(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    action: &str,
+    caller: &Caller,
+    exam: &ExamRow,
+    enrollment: &EnrollmentRow,
+    detail: &str,
+) -> sqlx::Result<()> {
+    let entry = audit::Entry {
+        action,
+        actor_user_id: Some(&caller.user.id),
+        org_id: Some(&exam.org_id),
+        subject: Some(&enrollment.id),
+        ip: None,
+        detail: Some(detail),
+    };
+    audit::record(&mut **tx, entry, now_ms()).await
+}
+
+/// Sets the enrollment's extra time; applies to attempts started afterwards.
+pub async fn set_extra_time(
+    state: &AppState,
+    caller: &Caller,
+    enrollment: &EnrollmentRow,
+    exam: &ExamRow,
+    accommodation: Accommodation,
+) -> Result<(), AppError> {
+    let mut tx = db::begin_write(&state.pool).await?;
+    db::enrollments::set_accommodation(&mut *tx, &enrollment.id, accommodation).await?;
+    let detail = format!(
+        "{} percent, {} minutes",
+        accommodation.extra_percent, accommodation.extra_minutes
+    );
+    audited(
+        &mut tx,
+        audit::ACCOMMODATION_SET,
+        caller,
+        exam,
+        enrollment,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reads the form: breaks in whole minutes (empty: none), the focus rule off when ticked.
+pub fn relaxations_from(break_minutes: Option<&str>, focus_rule_off: bool) -> Result<Relaxations, AppError> {
+    let break_minutes = match break_minutes.map(str::trim).filter(|s| !s.is_empty()) {
+        None => 0,
+        Some(s) => s
+            .parse::<u32>()
+            .ok()
+            .filter(|m| *m <= MAX_BREAK_MINUTES)
+            .ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "Breaks allowed must be a whole number of minutes from 0 to {MAX_BREAK_MINUTES}."
+                ))
+            })?,
+    };
+    Ok(Relaxations {
+        break_minutes,
+        focus_rule_off,
+    })
+}
+
+/// Relaxes rules for one candidate; applies to telemetry from their next connection on.
+pub async fn set_relaxations(
+    state: &AppState,
+    caller: &Caller,
+    enrollment: &EnrollmentRow,
+    exam: &ExamRow,
+    relaxations: Relaxations,
+) -> Result<(), AppError> {
+    let json = serde_json::to_string(&relaxations).map_err(|_| AppError::Internal)?;
+    let mut tx = db::begin_write(&state.pool).await?;
+    db::enrollments::set_relaxations(&mut *tx, &enrollment.id, &json).await?;
+    let detail = if relaxations.is_none() {
+        "no rule relaxed".to_string()
+    } else {
+        relaxations.describe().join("; ")
+    };
+    audited(&mut tx, audit::RELAXATIONS_SET, caller, exam, enrollment, &detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
