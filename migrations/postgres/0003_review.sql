@@ -7,16 +7,28 @@ ALTER TABLE exam_sessions ADD COLUMN claimed_by TEXT REFERENCES users(id) ON DEL
 ALTER TABLE exam_sessions ADD COLUMN claimed_at BIGINT;
 ALTER TABLE exam_sessions ADD COLUMN first_reviewer TEXT REFERENCES users(id) ON DELETE SET NULL;
 ALTER TABLE exam_sessions ADD COLUMN reviewed_at BIGINT;
--- Every flag ever raised (dismissed ones too): the queue lists sessions with any.
+-- Every flag ever raised (dismissed ones too).
 ALTER TABLE exam_sessions ADD COLUMN flag_count BIGINT NOT NULL DEFAULT 0;
+-- The queue reads sessions by organisation, riskiest first, from one index: the owning
+-- organisation is kept on the session, and `in_queue` says whether it waits for a person
+-- (it has a flag, or its exam withholds results and it was submitted).
+ALTER TABLE exam_sessions ADD COLUMN org_id TEXT REFERENCES organizations(id) ON DELETE CASCADE;
+ALTER TABLE exam_sessions ADD COLUMN in_queue INTEGER NOT NULL DEFAULT 0;
 
 -- Delivery and review were one column; delivery keeps its three states.
 UPDATE exam_sessions SET status = 'COMPLETED' WHERE submitted_at IS NOT NULL;
 UPDATE exam_sessions SET status = 'IN_PROGRESS' WHERE submitted_at IS NULL AND status <> 'NOT_STARTED';
 UPDATE exam_sessions SET flag_count = (SELECT COUNT(*) FROM flags f WHERE f.session_id = exam_sessions.id);
+UPDATE exam_sessions SET org_id = (SELECT e.org_id FROM exams e WHERE e.id = exam_sessions.exam_id);
+UPDATE exam_sessions SET in_queue = 1 WHERE flag_count > 0;
 
-CREATE INDEX exam_sessions_queue ON exam_sessions (risk_score, id);
-CREATE INDEX exam_sessions_review ON exam_sessions (review_state, risk_score, id);
+CREATE INDEX exam_sessions_queue ON exam_sessions (org_id, in_queue, risk_score, id);
+CREATE INDEX exam_sessions_queue_state ON exam_sessions (org_id, in_queue, review_state, risk_score, id);
+CREATE INDEX exam_sessions_queue_exam ON exam_sessions (org_id, in_queue, exam_id, review_state, risk_score, id);
+-- A candidate's sessions (the queue's email search starts from the matching users), and a
+-- reviewer's claims.
+CREATE INDEX exam_sessions_user ON exam_sessions (user_id, org_id, in_queue);
+CREATE INDEX exam_sessions_claim ON exam_sessions (claimed_by, org_id, in_queue, claimed_at);
 
 ALTER TABLE flags ADD COLUMN note TEXT;
 ALTER TABLE flags ADD COLUMN raised_by TEXT REFERENCES users(id) ON DELETE SET NULL;

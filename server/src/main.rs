@@ -1,5 +1,6 @@
 #![recursion_limit = "256"]
-//! `vigil`: serves the app. `vigil --demo` seeds demo data first; `vigil seed-demo` only seeds.
+//! `vigil`: serves the app. `vigil --demo` seeds demo data first; `vigil seed-demo` only seeds;
+//! `vigil seed-load N` and `vigil seed-review [SESSIONS [EVENTS]]` seed data for the benchmarks.
 
 mod config;
 mod exports;
@@ -27,7 +28,7 @@ enum StartError {
     Mail(#[from] app::server::mail::MailError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
-    #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N or nothing")]
+    #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N, seed-review [SESSIONS [EVENTS]] or nothing")]
     Usage(String),
 }
 
@@ -43,6 +44,7 @@ async fn run() -> Result<(), StartError> {
     let mut seed = false;
     let mut serve = true;
     let mut load_candidates = None;
+    let mut review_scale = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -55,6 +57,16 @@ async fn run() -> Result<(), StartError> {
                 let n = args.next().and_then(|n| n.parse::<usize>().ok());
                 load_candidates =
                     Some(n.ok_or_else(|| StartError::Usage("seed-load needs a number".into()))?);
+                serve = false;
+            }
+            "seed-review" => {
+                let mut number = |default| match args.next() {
+                    None => Ok(default),
+                    Some(n) => n.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        StartError::Usage(format!("seed-review needs positive numbers, got {n:?}"))
+                    }),
+                };
+                review_scale = Some((number(100_000)?, number(100)?));
                 serve = false;
             }
             other => return Err(StartError::Usage(other.to_string())),
@@ -75,6 +87,19 @@ async fn run() -> Result<(), StartError> {
     if let Some(n) = load_candidates {
         let seeded = demo::seed_load(&pool, n).await.map_err(StartError::Seed)?;
         tracing::info!(exam_id = %seeded.exam_id, candidates = n, "load-test candidates ready");
+    }
+    if let Some((sessions, events)) = review_scale {
+        let started = std::time::Instant::now();
+        let seeded = app::server::review_seed::seed_review(&pool, sessions, events)
+            .await
+            .map_err(StartError::Seed)?;
+        tracing::info!(
+            org_id = %seeded.org_id,
+            sessions = seeded.sessions,
+            events = seeded.events,
+            seconds = started.elapsed().as_secs(),
+            "review queue seeded at scale"
+        );
     }
     if !serve {
         return Ok(());

@@ -513,8 +513,8 @@ async fn the_queue_filters_searches_and_pages_by_keyset() {
     for i in 0..60_i64 {
         let id = format!("zz-{i:03}");
         sqlx::query(
-            "INSERT INTO exam_sessions (id, exam_id, enrollment_id, user_id, attempt_no, status, started_at, deadline_at, risk_score, flag_count) \
-             VALUES ($1, $2, $3, $4, $5, 'COMPLETED', $6, $6, $7, 1)",
+            "INSERT INTO exam_sessions (id, exam_id, enrollment_id, user_id, attempt_no, status, started_at, deadline_at, risk_score, flag_count, org_id, in_queue) \
+             VALUES ($1, $2, $3, $4, $5, 'COMPLETED', $6, $6, $7, 1, (SELECT org_id FROM exams WHERE id = $2), 1)",
         )
         .bind(&id)
         .bind(&org.exam_id)

@@ -34,7 +34,7 @@ pub async fn review_queue(filter: QueueFilter) -> Result<QueuePage, AppError> {
             if let Some(exam) = &filter.exam_id {
                 check_id(exam)?;
             }
-            review::views::queue(&state, &user.id, &orgs, &filter).await
+            review::views::queue(&state.pool, &user.id, &orgs, &filter).await
         }
         .await,
     )
@@ -49,7 +49,7 @@ pub async fn get_session_review(session_id: String) -> Result<SessionReview, App
             let state = state()?;
             check_id(&session_id)?;
             let (caller, row) = review::reviewer_access(&state, &session_id).await?;
-            review::views::session_review(&state, &caller, row).await
+            review::views::session_review(&state.pool, &caller, row).await
         }
         .await,
     )

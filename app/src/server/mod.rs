@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod invitations;
 pub mod mail;
 pub mod review;
+pub mod review_seed;
 pub mod watch;
 
 use crate::error::AppError;

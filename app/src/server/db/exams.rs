@@ -272,3 +272,14 @@ pub async fn set_withhold_results<'e>(
         .await
         .map(|_| ())
 }
+
+/// The organisation's exams by title, for choosing one.
+pub async fn titles_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT id, title FROM exams WHERE org_id = $1 ORDER BY title, id")
+        .bind(org_id)
+        .fetch_all(db)
+        .await
+}

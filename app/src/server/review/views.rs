@@ -1,7 +1,7 @@
 //! What reviewers see, assembled from sessions, flags, events and the history.
 
 use super::super::db::{self, exam_sessions::review::ReviewRow, flags::FlagRow};
-use super::super::{guard::Caller, now_ms, AppState};
+use super::super::{guard::Caller, now_ms};
 use super::strip;
 use crate::error::AppError;
 use crate::model::{
@@ -111,7 +111,7 @@ const MAX_SEARCH: usize = 200;
 
 /// One page of the queue across the caller's organisations.
 pub async fn queue(
-    state: &AppState,
+    pool: &AnyPool,
     me: &str,
     org_ids: &[String],
     f: &QueueFilter,
@@ -142,7 +142,7 @@ pub async fn queue(
         after: f.after.as_deref().map(parse_cursor).transpose()?,
         limit: PAGE_SIZE + 1,
     };
-    let mut rows = db::exam_sessions::review::queue(&state.pool, &q).await?;
+    let mut rows = db::exam_sessions::review::queue(pool, &q).await?;
     let next = if rows.len() as i64 > PAGE_SIZE {
         rows.truncate(PAGE_SIZE as usize);
         rows.last().map(cursor_of)
@@ -151,9 +151,9 @@ pub async fn queue(
     };
     let mut sessions = Vec::with_capacity(rows.len());
     for row in rows {
-        sessions.push(session(&state.pool, me, row).await?);
+        sessions.push(session(pool, me, row).await?);
     }
-    let counts = db::exam_sessions::review::counts_by_state(&state.pool, &q)
+    let counts = db::exam_sessions::review::counts_by_state(pool, &q)
         .await?
         .into_iter()
         .filter_map(|(s, n)| Some((s.parse().ok()?, n)))
@@ -161,13 +161,10 @@ pub async fn queue(
     let mut exams = Vec::new();
     for org in org_ids {
         exams.extend(
-            db::exams::managed_in_org(&state.pool, org)
+            db::exams::titles_in_org(pool, org)
                 .await?
                 .into_iter()
-                .map(|e| ExamChoice {
-                    exam_id: e.id,
-                    title: e.title,
-                }),
+                .map(|(exam_id, title)| ExamChoice { exam_id, title }),
         );
     }
     Ok(QueuePage {
@@ -180,16 +177,16 @@ pub async fn queue(
 
 /// Everything a reviewer needs to decide one session.
 pub async fn session_review(
-    state: &AppState,
+    pool: &AnyPool,
     caller: &Caller,
     row: ReviewRow,
 ) -> Result<SessionReview, AppError> {
     let me = caller.user.id.as_str();
     let session_id = row.id.clone();
     let end_ms = row.submitted_at.unwrap_or_else(|| row.deadline_at.min(now_ms()));
-    let strip = strip::build(&state.pool, &session_id, row.started_at, end_ms).await?;
-    let session = session(&state.pool, me, row).await?;
-    let history = db::review_history::for_session(&state.pool, &session_id)
+    let strip = strip::build(pool, &session_id, row.started_at, end_ms).await?;
+    let session = session(pool, me, row).await?;
+    let history = db::review_history::for_session(pool, &session_id)
         .await?
         .into_iter()
         .map(|h| HistoryEntry {
@@ -207,7 +204,7 @@ pub async fn session_review(
             note: h.note,
         })
         .collect();
-    let event_count = db::events::max_seq(&state.pool, &session_id).await?;
+    let event_count = db::events::max_seq(pool, &session_id).await?;
     let holds = |roles: &[Role]| shared::roles::permits(&caller.roles, roles);
     Ok(SessionReview {
         can_review: holds(&[Role::ProctorReviewer]),

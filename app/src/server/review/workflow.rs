@@ -265,6 +265,7 @@ pub async fn set_withhold_results(
 ) -> Result<(), AppError> {
     let mut tx = db::begin_write(&state.pool).await?;
     db::exams::set_withhold_results(&mut *tx, &exam.id, withhold).await?;
+    db::exam_sessions::review::requeue_exam(&mut *tx, &exam.id, withhold).await?;
     let detail = format!("withhold_results = {withhold}");
     let entry = audit::Entry {
         action: audit::EXAM_SETTING_CHANGED,

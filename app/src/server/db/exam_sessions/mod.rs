@@ -65,8 +65,8 @@ pub struct NewExamSession<'a> {
 
 pub async fn insert<'e>(db: impl AnyExecutor<'e>, s: NewExamSession<'_>) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO exam_sessions (id, exam_id, enrollment_id, user_id, attempt_no, status, consented_at, started_at, deadline_at) \
-         VALUES ($1, $2, $3, $4, $5, 'IN_PROGRESS', $6, $7, $8)",
+        "INSERT INTO exam_sessions (id, exam_id, enrollment_id, user_id, attempt_no, status, consented_at, started_at, deadline_at, org_id) \
+         VALUES ($1, $2, $3, $4, $5, 'IN_PROGRESS', $6, $7, $8, (SELECT org_id FROM exams WHERE id = $2))",
     )
     .bind(s.id)
     .bind(s.exam_id)
@@ -81,21 +81,25 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, s: NewExamSession<'_>) -> sqlx
     .map(|_| ())
 }
 
-/// Stores the risk score computed from the session's flags, and how many flags it has.
-/// Never touches the delivery status or the review outcome: rules only raise flags.
+/// Stores the risk score computed from the session's flags, and how many flags it has; a
+/// flagged session enters the review queue. Never touches the delivery status or the review
+/// outcome: rules only raise flags.
 pub async fn update_risk<'e>(
     db: impl AnyExecutor<'e>,
     id: &str,
     risk_score: i64,
     flag_count: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE exam_sessions SET risk_score = $2, flag_count = $3 WHERE id = $1")
-        .bind(id)
-        .bind(risk_score)
-        .bind(flag_count)
-        .execute(db)
-        .await
-        .map(|_| ())
+    sqlx::query(
+        "UPDATE exam_sessions SET risk_score = $2, flag_count = $3, \
+         in_queue = CASE WHEN $3 > 0 THEN 1 ELSE in_queue END WHERE id = $1",
+    )
+    .bind(id)
+    .bind(risk_score)
+    .bind(flag_count)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 /// What the telemetry pipeline needs to know about a session: whose it is, the owning
@@ -151,7 +155,8 @@ pub async fn last_heard<'e>(db: impl AnyExecutor<'e>, now: i64) -> sqlx::Result<
     .await
 }
 
-/// Marks the attempt submitted unless it already is; returns whether this call did it.
+/// Marks the attempt submitted unless it already is; returns whether this call did it. An
+/// attempt at an exam that withholds results enters the review queue.
 pub async fn mark_submitted<'e>(
     db: impl AnyExecutor<'e>,
     id: &str,
@@ -159,8 +164,9 @@ pub async fn mark_submitted<'e>(
     auto: bool,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE exam_sessions SET submitted_at = $2, auto_submitted = $3, \
-         status = 'COMPLETED' \
+        "UPDATE exam_sessions SET submitted_at = $2, auto_submitted = $3, status = 'COMPLETED', \
+         in_queue = CASE WHEN EXISTS (SELECT 1 FROM exams e WHERE e.id = exam_sessions.exam_id \
+         AND e.withhold_results = 1) THEN 1 ELSE in_queue END \
          WHERE id = $1 AND submitted_at IS NULL",
     )
     .bind(id)

@@ -35,6 +35,10 @@ const COLUMNS: &str = "s.id, e.org_id, s.exam_id, e.title AS exam_title, u.displ
 const FROM: &str = "FROM exam_sessions s JOIN exams e ON e.id = s.exam_id JOIN users u ON u.id = s.user_id \
      JOIN enrollments n ON n.id = s.enrollment_id LEFT JOIN users c ON c.id = s.claimed_by";
 
+/// [`FROM`] starting from the candidates (the WHERE clause joins `s.user_id = u.id`).
+const FROM_USERS_FIRST: &str = "FROM users u CROSS JOIN exam_sessions s JOIN exams e ON e.id = s.exam_id \
+     JOIN enrollments n ON n.id = s.enrollment_id LEFT JOIN users c ON c.id = s.claimed_by";
+
 pub async fn find<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<ReviewRow>> {
     sqlx::query_as(&format!("SELECT {COLUMNS} {FROM} WHERE s.id = $1"))
         .bind(id)
@@ -166,6 +170,20 @@ pub async fn hold_for_flag_decision<'e>(
     Ok(done.rows_affected() == 1)
 }
 
+/// After an exam's "withhold results" setting changed: its submitted sessions wait for a
+/// person when it is on; otherwise only the flagged ones do.
+pub async fn requeue_exam<'e>(db: impl AnyExecutor<'e>, exam_id: &str, withhold: bool) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE exam_sessions SET in_queue = CASE WHEN flag_count > 0 OR ($2 = 1 AND submitted_at IS NOT NULL) \
+         THEN 1 ELSE 0 END WHERE exam_id = $1",
+    )
+    .bind(exam_id)
+    .bind(i64::from(withhold))
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
 /// Claim filter of the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimFilter {
@@ -226,9 +244,10 @@ fn like_pattern(text: &str) -> String {
     out
 }
 
-/// The WHERE clause shared by the page and the counts: sessions of the caller's organisations
-/// that have a flag, or whose exam withholds results until review and that were submitted.
-fn filtered(q: &QueueQuery<'_>, with_state: bool) -> Sql {
+/// The WHERE clause shared by the page and the counts: the caller's organisations' sessions
+/// that wait in the queue (`in_queue`: flagged, or submitted to an exam that withholds results),
+/// of the chosen exam. The page narrows it further with [`narrowed`].
+fn filtered(q: &QueueQuery<'_>) -> Sql {
     let mut sql = Sql {
         text: String::new(),
         binds: Vec::new(),
@@ -238,17 +257,24 @@ fn filtered(q: &QueueQuery<'_>, with_state: bool) -> Sql {
         .iter()
         .map(|o| sql.param(Bind::Text(o.clone())))
         .collect();
-    let mut text = format!(
-        "WHERE e.org_id IN ({}) AND (s.flag_count > 0 OR (e.withhold_results = 1 AND s.submitted_at IS NOT NULL))",
-        orgs.join(",")
-    );
+    let mut text = if orgs.len() == 1 {
+        format!("WHERE s.org_id = {} AND s.in_queue = 1", orgs[0])
+    } else {
+        format!("WHERE s.org_id IN ({}) AND s.in_queue = 1", orgs.join(","))
+    };
     if let Some(exam) = q.exam_id {
         text += &format!(" AND s.exam_id = {}", sql.param(Bind::Text(exam.into())));
     }
-    if with_state {
-        if let Some(state) = q.review_state {
-            text += &format!(" AND s.review_state = {}", sql.param(Bind::Text(state.into())));
-        }
+    sql.text = text;
+    sql
+}
+
+/// [`filtered`], narrowed by the outcome state, flag type, severity, claim and email filters.
+fn narrowed(q: &QueueQuery<'_>) -> Sql {
+    let mut sql = filtered(q);
+    let mut text = std::mem::take(&mut sql.text);
+    if let Some(state) = q.review_state {
+        text += &format!(" AND s.review_state = {}", sql.param(Bind::Text(state.into())));
     }
     if q.flag_type.is_some() || q.severity.is_some() {
         text += " AND EXISTS (SELECT 1 FROM flags f WHERE f.session_id = s.id AND f.status <> 'DISMISSED'";
@@ -274,7 +300,7 @@ fn filtered(q: &QueueQuery<'_>, with_state: bool) -> Sql {
     }
     if let Some(email) = q.email {
         let p = sql.param(Bind::Text(like_pattern(email)));
-        text += &format!(" AND LOWER(u.email) LIKE {p} ESCAPE '\\'");
+        text += &format!(" AND s.user_id = u.id AND LOWER(u.email) LIKE {p} ESCAPE '\\'");
     }
     sql.text = text;
     sql
@@ -295,28 +321,32 @@ fn bind_all<'q, O>(
 
 /// One page of the queue, riskiest first (ties: newest id first), after the keyset cursor.
 pub async fn queue<'e>(db: impl AnyExecutor<'e>, q: &QueueQuery<'_>) -> sqlx::Result<Vec<ReviewRow>> {
-    let mut sql = filtered(q, true);
+    let mut sql = narrowed(q);
     if let Some((risk, id)) = q.after {
         let r = sql.param(Bind::Int(risk));
         let i = sql.param(Bind::Text(id.into()));
         sql.text += &format!(" AND (s.risk_score < {r} OR (s.risk_score = {r} AND s.id < {i}))");
     }
     let limit = sql.param(Bind::Int(q.limit));
+    // An email search starts from the few matching users (SQLite keeps a CROSS JOIN's order;
+    // PostgreSQL plans it as any join), instead of walking the whole queue in risk order.
+    let from = if q.email.is_some() { FROM_USERS_FIRST } else { FROM };
     let text = format!(
-        "SELECT {COLUMNS} {FROM} {} ORDER BY s.risk_score DESC, s.id DESC LIMIT {limit}",
+        "SELECT {COLUMNS} {from} {} ORDER BY s.risk_score DESC, s.id DESC LIMIT {limit}",
         sql.text
     );
     bind_all(sqlx::query_as(&text), sql.binds).fetch_all(db).await
 }
 
-/// How many sessions the queue's filters (all but the outcome state) hold in each state.
+/// How many sessions of the queue (of the chosen exam) are in each outcome state: read from
+/// the queue's index alone, whatever the other filters.
 pub async fn counts_by_state<'e>(
     db: impl AnyExecutor<'e>,
     q: &QueueQuery<'_>,
 ) -> sqlx::Result<Vec<(String, i64)>> {
-    let sql = filtered(q, false);
+    let sql = filtered(q);
     let text = format!(
-        "SELECT s.review_state, COUNT(*) {FROM} {} GROUP BY s.review_state",
+        "SELECT s.review_state, COUNT(*) FROM exam_sessions s {} GROUP BY s.review_state",
         sql.text
     );
     bind_all(sqlx::query_as(&text), sql.binds).fetch_all(db).await
@@ -344,6 +374,39 @@ pub async fn for_export<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Re
     .bind(exam_id)
     .fetch_all(db)
     .await
+}
+
+/// A seeded attempt's submission, risk and review outcome (`vigil seed-review` only).
+pub struct SeedOutcome<'a> {
+    pub id: &'a str,
+    pub submitted_at: i64,
+    pub risk_score: i64,
+    pub flag_count: i64,
+    pub review_state: &'a str,
+    /// The reviewer who claimed or decided it, where the state says one did.
+    pub reviewer: Option<&'a str>,
+    pub at: i64,
+}
+
+pub async fn seed_outcome<'e>(db: impl AnyExecutor<'e>, s: &SeedOutcome<'_>) -> sqlx::Result<()> {
+    let in_review = s.review_state == "IN_REVIEW";
+    sqlx::query(
+        "UPDATE exam_sessions SET status = 'COMPLETED', submitted_at = $2, risk_score = $3, flag_count = $4, \
+         in_queue = CASE WHEN $4 > 0 THEN 1 ELSE 0 END, review_state = $5, claimed_by = $6, claimed_at = $7, \
+         first_reviewer = $8, reviewed_at = $9 WHERE id = $1",
+    )
+    .bind(s.id)
+    .bind(s.submitted_at)
+    .bind(s.risk_score)
+    .bind(s.flag_count)
+    .bind(s.review_state)
+    .bind(if in_review { s.reviewer } else { None })
+    .bind(in_review.then_some(s.at))
+    .bind(if in_review { None } else { s.reviewer })
+    .bind((!in_review && s.reviewer.is_some()).then_some(s.at))
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 #[cfg(test)]
