@@ -12,6 +12,9 @@ use app::server::{db, review_seed};
 use shared::{FlagType, ReviewState};
 use std::time::Instant;
 
+/// A named queue scenario: the filter of its `i`-th request.
+type Scenario<'a> = (&'static str, Box<dyn Fn(usize) -> QueueFilter + 'a>);
+
 struct Args {
     database_url: String,
     iterations: usize,
@@ -102,7 +105,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let pick = |i: usize| &flagged[(i * 7_919) % flagged.len()];
 
-    let filters: Vec<(&str, Box<dyn Fn(usize) -> QueueFilter>)> = vec![
+    let filters: Vec<Scenario> = vec![
         ("queue: first page", Box::new(|_| QueueFilter::default())),
         (
             "queue: a page deep in (keyset cursor)",
