@@ -226,6 +226,8 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StripSpan {
     pub lane: String,
+    /// What the span says beyond its lane (which question was on screen).
+    pub label: String,
     pub from_ms: i64,
     pub to_ms: i64,
     /// The events that began and ended it.

@@ -305,6 +305,11 @@ impl Drop for Recorder {
 }
 
 impl Recorder {
+    /// Records something the exam page itself did (a question shown, an answer saved).
+    pub fn note(&self, kind: EventKind) {
+        self.inner.record(kind);
+    }
+
     /// Starts recording for `session_id`; `server_last_seq` is what the server already holds.
     pub fn start(
         session_id: String,

@@ -63,7 +63,12 @@ test('a reviewer decides, QA makes the second review, the candidate is told in p
     // The attempt as a strip, with the same in a table for screen readers.
     await expect(reviewer.getByRole('img', { name: 'The attempt from start to submission' })).toBeVisible();
     await reviewer.getByText('The strip as a table').click();
-    await expect(reviewer.getByTestId('strip-table')).toContainText('Page hidden');
+    const table = reviewer.getByTestId('strip-table');
+    await expect(table).toContainText('Page hidden');
+    // Which question was on screen, and the answer the server confirmed.
+    await expect(table).toContainText('Question on screen: Question 1');
+    await expect(table).toContainText('Question on screen: Question 3');
+    await expect(table).toContainText('Answer to question 3 saved');
 
     await reviewer.getByTestId('claim-session').click();
     await expect(reviewer.getByTestId('review-state')).toHaveText('In review');

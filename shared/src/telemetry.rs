@@ -71,7 +71,18 @@ pub enum EventKind {
     Online,
     Offline,
     Heartbeat,
+    /// The exam page shows question `number` (1-based, in the candidate's order).
+    QuestionShown {
+        number: u32,
+    },
+    /// The server confirmed the answer to question `number` was saved.
+    AnswerSaved {
+        number: u32,
+    },
 }
+
+/// Most questions an exam can have, as far as telemetry is concerned.
+pub const MAX_QUESTION_NUMBER: u32 = 10_000;
 
 impl EventKind {
     pub fn name(&self) -> &'static str {
@@ -93,6 +104,8 @@ impl EventKind {
             EventKind::Online => "online",
             EventKind::Offline => "offline",
             EventKind::Heartbeat => "heartbeat",
+            EventKind::QuestionShown { .. } => "question_shown",
+            EventKind::AnswerSaved { .. } => "answer_saved",
         }
     }
 
@@ -117,6 +130,8 @@ impl EventKind {
             EventKind::Online => "Back online".into(),
             EventKind::Offline => "Went offline".into(),
             EventKind::Heartbeat => "Heartbeat".into(),
+            EventKind::QuestionShown { number } => format!("Question {number} shown"),
+            EventKind::AnswerSaved { number } => format!("Answer to question {number} saved"),
         }
     }
 
@@ -129,6 +144,11 @@ impl EventKind {
             }
             EventKind::Resize { width, height } if *width > 100_000 || *height > 100_000 => {
                 Err("window size is out of range".into())
+            }
+            EventKind::QuestionShown { number } | EventKind::AnswerSaved { number }
+                if *number == 0 || *number > MAX_QUESTION_NUMBER =>
+            {
+                Err(format!("a question number is from 1 to {MAX_QUESTION_NUMBER}"))
             }
             _ => Ok(()),
         }
@@ -303,6 +323,17 @@ mod tests {
             validate_batch("s1", &[e], 1_000),
             Err(BatchError::Payload { .. })
         ));
+        for number in [0, MAX_QUESTION_NUMBER + 1] {
+            let mut e = ev(1);
+            e.kind = EventKind::QuestionShown { number };
+            assert!(matches!(
+                validate_batch("s1", &[e], 1_000),
+                Err(BatchError::Payload { .. })
+            ));
+        }
+        let mut e = ev(1);
+        e.kind = EventKind::AnswerSaved { number: 3 };
+        assert_eq!(validate_batch("s1", &[e], 1_000), Ok(()));
     }
 
     fn extreme() -> impl proptest::strategy::Strategy<Value = i64> {

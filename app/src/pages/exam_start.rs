@@ -94,7 +94,12 @@ pub fn MonitoringNotice() -> impl IntoView {
             <h2 id="monitoring-title">"What is monitored during this exam"</h2>
             <p>"While the exam page is open, your browser records:"</p>
             <ul>
-                <li>"when the exam page is hidden and shown again (for example when you switch to another tab or window);"</li>
+                <li>"when the exam page is hidden and shown again (for example when you switch to another tab or window), and when the window loses and regains focus;"</li>
+                <li>"copying, cutting and pasting: how many characters, and for a paste a fingerprint that tells two identical pastes apart — never the text itself;"</li>
+                <li>"the right-click menu, and the print-screen, copy, cut, paste, select-all and developer-tools keys;"</li>
+                <li>"leaving or entering fullscreen, window resizes, whether more than one screen is attached, and a sign that developer tools may be open;"</li>
+                <li>"going offline and coming back online, and a signal every 5 seconds that the page is still open;"</li>
+                <li>"which question is on screen and when an answer was saved;"</li>
                 <li>"the time of each of these events."</li>
             </ul>
             <p>"Vigil does not record your screen, your camera, your microphone or what you type outside the exam. A reviewer sees the events above; a flag is never a verdict on its own."</p>

@@ -54,6 +54,8 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
             .collect::<HashMap<_, _>>(),
     );
     let session_id = data.session_id.clone();
+    // The question whose answer the server last confirmed, for the proctoring timeline.
+    let confirmed = RwSignal::new(None::<String>);
     let save = Action::new(move |(question_id, value): &(String, String)| {
         let version = versions
             .try_update_value(|v| {
@@ -68,7 +70,10 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
         crate::answer_store::put(&session_id, &question_id, &value, version);
         async move {
             save_state.set(SaveState::Saving);
-            let outcome = send_answer(session_id, question_id, value, version).await;
+            let outcome = send_answer(session_id, question_id.clone(), value, version).await;
+            if matches!(outcome, SaveState::Saved(_)) {
+                confirmed.set(Some(question_id));
+            }
             save_state.set(outcome);
         }
     });
@@ -107,17 +112,20 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
     let _ = on_restored;
 
     let monitor = Status::new(data.last_seq);
+    // The submit button waits for the last events to reach the server (see `SubmitSection`).
+    provide_context(monitor);
     #[cfg(feature = "hydrate")]
-    if data.proctoring_enabled {
-        let recorder = crate::telemetry_client::Recorder::start(
+    let recorder = data.proctoring_enabled.then(|| {
+        let recorder = std::rc::Rc::new(crate::telemetry_client::Recorder::start(
             data.session_id.clone(),
             data.last_seq,
             data.require_fullscreen,
             monitor,
-        );
-        let recorder = send_wrapper::SendWrapper::new(recorder);
-        on_cleanup(move || drop(recorder));
-    }
+        ));
+        let kept = send_wrapper::SendWrapper::new(recorder.clone());
+        on_cleanup(move || drop(kept));
+        send_wrapper::SendWrapper::new(recorder)
+    });
 
     let total = data.questions.len();
     let numbers: Vec<(String, usize)> = data
@@ -194,6 +202,26 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
     }
     let paged = move || !show_all.get() && total > 1;
     // Named outside `view!`, whose parser would read the `>` as the end of the tag.
+    // The proctoring timeline shows which question was on screen and when answers were saved.
+    #[cfg(feature = "hydrate")]
+    if let Some(recorder) = recorder {
+        use shared::telemetry::EventKind;
+        let shown = recorder.clone();
+        Effect::new(move |_| {
+            if !show_all.get() {
+                shown.note(EventKind::QuestionShown {
+                    number: current.get() as u32 + 1,
+                });
+            }
+        });
+        let number_of = numbers.clone();
+        Effect::new(move |_| {
+            let saved = confirmed.get();
+            if let Some((_, n)) = saved.and_then(|qid| number_of.iter().find(|(id, _)| *id == qid)) {
+                recorder.note(EventKind::AnswerSaved { number: *n as u32 });
+            }
+        });
+    }
     let at_first = move || current.get() == 0;
     let at_last = move || current.get() + 1 >= total;
     let go_to_question = Callback::new(move |index: usize| {
@@ -330,12 +358,41 @@ fn list_numbers(n: &[usize]) -> String {
     }
 }
 
+/// Waits until every recorded event is acknowledged, or `max_ms` passed (offline, say).
+async fn drained(status: Status, max_ms: u32) {
+    #[cfg(feature = "hydrate")]
+    {
+        // The browser's timers are not `Send`; this only ever runs on the page's one thread.
+        let wait = async move {
+            let mut waited = 0;
+            while status.queued.get_untracked() > 0 && waited < max_ms {
+                gloo_timers::future::TimeoutFuture::new(50).await;
+                waited += 50;
+            }
+        };
+        send_wrapper::SendWrapper::new(wait).await;
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (status, max_ms);
+}
+
 /// Submits when asked, after a confirmation that names unanswered questions.
 #[component]
 fn SubmitSection(session_id: String, unanswered: Signal<Vec<usize>>) -> impl IntoView {
     let open = RwSignal::new(false);
     let sid = session_id.clone();
-    let submit = Action::new(move |_: &()| submit_exam(sid.clone()));
+    let monitor = use_context::<Status>();
+    let submit = Action::new(move |_: &()| {
+        let sid = sid.clone();
+        async move {
+            // Events recorded just before (an answer saved, the last question shown) go out
+            // first: once the attempt is submitted, the server takes no more.
+            if let Some(status) = monitor {
+                drained(status, 3_000).await;
+            }
+            submit_exam(sid).await
+        }
+    });
     let result_url = format!("/sessions/{session_id}/result");
     let target = result_url.clone();
     Effect::new(move |_| {

@@ -51,17 +51,18 @@ pub fn AttemptStrip(strip: Strip, flags: Vec<FlagView>, highlighted: Signal<Vec<
             <svg viewBox=format!("0 0 {WIDTH} {height}") preserveAspectRatio="none" role="img"
                 aria-labelledby="strip-title strip-desc" data-testid="strip">
                 <title id="strip-title">"The attempt from start to submission"</title>
-                <desc id="strip-desc">"Spans show stretches with the page hidden, the window not focused, offline or out of fullscreen; ticks show single events; diamonds show flags. The table below lists the same."</desc>
+                <desc id="strip-desc">"The top lane shows which question was on screen; spans below it show stretches with the page hidden, the window not focused, offline or out of fullscreen; ticks show single events such as answer saves and pastes; diamonds show flags. The table below lists the same."</desc>
                 {LANES.iter().map(|lane| view! {
                     <rect class="lane" x="0" y=lane_y(lane) width=WIDTH height=LANE - 2.0 />
                 }).collect_view()}
                 {spans.into_iter().map(|s| {
                     let ids = s.event_ids.clone();
                     let width = (x(s.to_ms) - x(s.from_ms)).max(2.0);
+                    let base = if s.lane == LANES[0] { "span question" } else { "span" };
                     view! {
-                        <rect class=move || if lit(&ids) { "span hl" } else { "span" }
+                        <rect class=move || if lit(&ids) { format!("{base} hl") } else { base.to_string() }
                             x=x(s.from_ms) y=lane_y(&s.lane) width=width height=LANE - 2.0>
-                            <title>{format!("{} from {} to {}", s.lane, time_of_day(s.from_ms), time_of_day(s.to_ms))}</title>
+                            <title>{format!("{} {} from {} to {}", s.lane, s.label, time_of_day(s.from_ms), time_of_day(s.to_ms))}</title>
                         </rect>
                     }
                 }).collect_view()}
@@ -99,7 +100,7 @@ pub fn AttemptStrip(strip: Strip, flags: Vec<FlagView>, highlighted: Signal<Vec<
                         let ids = s.event_ids.clone();
                         view! {
                             <tr class=move || if lit(&ids) { "hl" } else { "" }>
-                                <td>{s.lane.clone()}</td>
+                                <td>{if s.label.is_empty() { s.lane.clone() } else { format!("{}: {}", s.lane, s.label) }}</td>
                                 <td>{format!("{} ({})", time_of_day(s.from_ms), minutes(s.from_ms - start))}</td>
                                 <td>{time_of_day(s.to_ms)}</td>
                             </tr>

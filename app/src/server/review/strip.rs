@@ -28,7 +28,12 @@ const KINDS: &[&str] = &[
     "context_menu",
     "devtools_suspected",
     "screens",
+    "question_shown",
+    "answer_saved",
 ];
+
+/// The lane of the question on screen: each span runs until the next question is shown.
+pub const QUESTION_LANE: &str = "Question on screen";
 
 /// The lane a span is drawn in, and what opens and closes it.
 fn lane_of(kind: &EventKind) -> Option<(&'static str, bool)> {
@@ -56,9 +61,27 @@ pub fn from_events(start_ms: i64, end_ms: i64, events: &[EventRow]) -> Strip {
     let mut spans = Vec::new();
     let mut ticks = Vec::new();
     let mut last_ms = end_ms;
+    // The question on screen since when, shown by which event.
+    let mut question: Option<(u32, i64, String)> = None;
+    let close_question = |q: Option<(u32, i64, String)>, to: i64, spans: &mut Vec<StripSpan>| {
+        if let Some((number, from, id)) = q {
+            spans.push(StripSpan {
+                lane: QUESTION_LANE.to_string(),
+                label: format!("Question {number}"),
+                from_ms: from,
+                to_ms: to.max(from),
+                event_ids: vec![id],
+            });
+        }
+    };
     for e in events {
         let Some(kind) = e.kind() else { continue };
         last_ms = last_ms.max(e.client_ms);
+        if let EventKind::QuestionShown { number } = kind {
+            close_question(question.take(), e.client_ms, &mut spans);
+            question = Some((number, e.client_ms, e.id.clone()));
+            continue;
+        }
         match lane_of(&kind) {
             Some((lane, true)) => {
                 if !open.iter().any(|(l, _, _)| *l == lane) {
@@ -70,6 +93,7 @@ pub fn from_events(start_ms: i64, end_ms: i64, events: &[EventRow]) -> Strip {
                     let (lane, from, id) = open.remove(i);
                     spans.push(StripSpan {
                         lane: lane.to_string(),
+                        label: String::new(),
                         from_ms: from,
                         to_ms: e.client_ms.max(from),
                         event_ids: vec![id, e.id.clone()],
@@ -83,9 +107,11 @@ pub fn from_events(start_ms: i64, end_ms: i64, events: &[EventRow]) -> Strip {
             }),
         }
     }
+    close_question(question, last_ms, &mut spans);
     for (lane, from, id) in open {
         spans.push(StripSpan {
             lane: lane.to_string(),
+            label: String::new(),
             from_ms: from,
             to_ms: last_ms.max(from),
             event_ids: vec![id],
@@ -139,5 +165,26 @@ mod tests {
         assert_eq!((strip.spans[1].from_ms, strip.spans[1].to_ms), (6_000, 10_000));
         assert_eq!(strip.ticks.len(), 1);
         assert_eq!(strip.ticks[0].event_id, "e3");
+    }
+
+    #[test]
+    fn the_question_on_screen_runs_until_the_next_and_saves_are_ticks() {
+        let events = [
+            row(1, 1_000, EventKind::QuestionShown { number: 1 }),
+            row(2, 2_000, EventKind::AnswerSaved { number: 1 }),
+            row(3, 5_000, EventKind::QuestionShown { number: 2 }),
+        ];
+        let strip = from_events(0, 9_000, &events);
+        let questions: Vec<_> = strip
+            .spans
+            .iter()
+            .filter(|s| s.lane == QUESTION_LANE)
+            .map(|s| (s.label.as_str(), s.from_ms, s.to_ms))
+            .collect();
+        assert_eq!(
+            questions,
+            vec![("Question 1", 1_000, 5_000), ("Question 2", 5_000, 9_000)]
+        );
+        assert_eq!(strip.ticks[0].label, "Answer to question 1 saved");
     }
 }
