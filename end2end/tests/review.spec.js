@@ -77,7 +77,11 @@ test('a reviewer decides, QA makes the second review, the candidate is told in p
     const tab = reviewer.getByTestId('review-flag').filter({ hasText: 'TAB_SWITCH' });
     await tab.getByRole('button', { name: 'Highlight its evidence on the strip' }).click();
     await expect(reviewer.locator('svg rect.span.hl')).toHaveCount(1);
-    await tab.getByTestId('dismiss-flag').click();
+    // By keyboard: j moves to the first flag (the tab switch came first), d dismisses it.
+    await reviewer.locator('body').click({ position: { x: 1, y: 1 } });
+    await reviewer.keyboard.press('j');
+    await expect(tab).toBeFocused();
+    await reviewer.keyboard.press('d');
     await expect(tab.getByTestId('flag-status')).toHaveText('Dismissed');
 
     const paste = reviewer.getByTestId('review-flag').filter({ hasText: 'COPY_PASTE' }).filter({ hasText: 'Pasted' });
