@@ -33,6 +33,10 @@ CREATE INDEX exam_sessions_claim ON exam_sessions (claimed_by, org_id, in_queue,
 ALTER TABLE flags ADD COLUMN note TEXT;
 ALTER TABLE flags ADD COLUMN raised_by TEXT REFERENCES users(id) ON DELETE SET NULL;
 ALTER TABLE flags ADD COLUMN at_ms BIGINT;
+-- What a flag the server raises once is raised for (a silence after one event, the event cap):
+-- a second writer's attempt to raise it again conflicts and changes nothing. NULL for the rest.
+ALTER TABLE flags ADD COLUMN once_key TEXT;
+CREATE UNIQUE INDEX flags_once ON flags (session_id, once_key);
 CREATE INDEX flags_type ON flags (flag_type, session_id);
 
 CREATE TABLE review_history (

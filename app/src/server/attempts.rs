@@ -120,16 +120,15 @@ pub async fn submit(
         EnrollmentStatus::Accepted
     };
     db::enrollments::set_status(&mut *tx, &session.enrollment_id, enrollment_status).await?;
-    let unheard = exam.proctoring_enabled != 0
-        && db::events::max_seq(&mut *tx, session_id).await? == 0
-        && !db::flags::silence_flagged(&mut *tx, session_id, None).await?;
-    if unheard {
+    let mut unheard = false;
+    if exam.proctoring_enabled != 0 && db::events::max_seq(&mut *tx, session_id).await? == 0 {
         let flag = NewFlag {
             flag_type: FlagType::TelemetryGap,
             severity: Severity::Medium,
             evidence: Vec::new(),
         };
-        flagging::raise_noted(&mut tx, session_id, &flag, SUBMITTED_UNHEARD_NOTE, now).await?;
+        let key = db::flags::once::NEVER_HEARD.to_string();
+        unheard = flagging::raise_once(&mut tx, session_id, &flag, SUBMITTED_UNHEARD_NOTE, key, now).await?;
     }
     tx.commit().await?;
     ingestor.end_session(session_id);

@@ -7,7 +7,8 @@ use shared::rules::NewFlag;
 use shared::{FlagStatus, Severity};
 use sqlx::AnyConnection;
 
-/// Stores the flags and recomputes the session's risk score. Returns the new flags' ids.
+/// Stores the flags and recomputes the session's risk score. Returns the ids of the flags
+/// stored: a flag whose once-key is already there is not stored again.
 pub async fn raise(
     conn: &mut AnyConnection,
     session_id: &str,
@@ -16,28 +17,32 @@ pub async fn raise(
 ) -> sqlx::Result<Vec<String>> {
     let mut ids = Vec::with_capacity(flags.len());
     for f in flags {
-        ids.push(db::flags::insert(&mut *conn, session_id, f, now).await?);
+        ids.extend(db::flags::insert(&mut *conn, session_id, f, now).await?);
     }
-    refresh_risk(conn, session_id).await?;
+    if !ids.is_empty() {
+        refresh_risk(conn, session_id).await?;
+    }
     Ok(ids)
 }
 
-/// One flag the server raises by itself, with a note saying why (there are no events to name).
-pub async fn raise_noted(
+/// A flag the server raises at most once for `once_key`, with a note saying why (there are no
+/// events to name). Returns whether it was raised now.
+pub async fn raise_once(
     conn: &mut AnyConnection,
     session_id: &str,
     flag: &NewFlag,
     note: &str,
+    once_key: String,
     now: i64,
-) -> sqlx::Result<String> {
+) -> sqlx::Result<bool> {
     let insert = FlagInsert {
         flag,
         note: Some(note),
         raised_by: None,
         at_ms: None,
+        once_key: Some(once_key),
     };
-    let mut ids = raise(conn, session_id, vec![insert], now).await?;
-    Ok(ids.pop().unwrap_or_default())
+    Ok(!raise(conn, session_id, vec![insert], now).await?.is_empty())
 }
 
 /// The risk score from the flags that count (dismissed ones do not), and the flag count.

@@ -297,16 +297,17 @@ impl Ingestor {
     async fn flag_cap_reached(&self, target: &StreamTarget) -> Result<(), AppError> {
         let mut tx = db::begin_write(&self.pool).await?;
         let sid = target.session_id.as_str();
-        if db::flags::has_noted(&mut *tx, sid, FlagType::SuspiciousActivity.as_str(), CAP_NOTE).await? {
-            return Ok(());
-        }
         let flag = NewFlag {
             flag_type: FlagType::SuspiciousActivity,
             severity: Severity::Medium,
             evidence: Vec::new(),
         };
-        flagging::raise_noted(&mut tx, sid, &flag, CAP_NOTE, now_ms()).await?;
+        let key = db::flags::once::EVENT_CAP.to_string();
+        let raised = flagging::raise_once(&mut tx, sid, &flag, CAP_NOTE, key, now_ms()).await?;
         tx.commit().await?;
+        if !raised {
+            return Ok(());
+        }
         tracing::warn!(session_id = sid, "telemetry event cap reached");
         self.notify(&target.org_id, sid, NoticeKind::Flag);
         Ok(())
@@ -423,24 +424,26 @@ async fn flush(
             let replay: Vec<StoredEvent> = before.iter().filter_map(|r| r.to_stored()).collect();
             rules::evaluate(&job.target.thresholds, state, &replay);
         }
-        let mut flags = rules::evaluate(&job.target.thresholds, state, &new_events);
-        // A silence the watch already flagged (naming its last event) is not flagged again.
-        for i in (0..flags.len()).rev() {
-            let f = &flags[i];
-            let Some(last_heard) = f.evidence.first() else {
-                continue;
-            };
-            if f.flag_type == FlagType::TelemetryGap
-                && db::flags::silence_flagged(&mut *tx, sid, Some(last_heard)).await?
-            {
-                flags.remove(i);
-            }
-        }
+        let flags = rules::evaluate(&job.target.thresholds, state, &new_events);
         if flags.is_empty() {
             continue;
         }
-        flagging::raise(&mut tx, sid, flags.iter().map(FlagInsert::from).collect(), now).await?;
-        tracing::info!(session_id = sid, new_flags = flags.len(), "flags raised");
+        // A silence is flagged once, whether the silence watch saw it first (naming the last
+        // event heard) or the rules do when the browser speaks again.
+        let inserts = flags
+            .iter()
+            .map(|f| FlagInsert {
+                once_key: (f.flag_type == FlagType::TelemetryGap)
+                    .then(|| f.evidence.first().map(|id| db::flags::once::silence_after(id)))
+                    .flatten(),
+                ..FlagInsert::from(f)
+            })
+            .collect();
+        let raised = flagging::raise(&mut tx, sid, inserts, now).await?;
+        if raised.is_empty() {
+            continue;
+        }
+        tracing::info!(session_id = sid, new_flags = raised.len(), "flags raised");
         notices.push(ReviewNotice {
             org_id: job.target.org_id.clone(),
             session_id: sid.to_string(),

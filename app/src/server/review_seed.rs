@@ -204,7 +204,9 @@ pub async fn seed_review(
                     severity: Severity::Medium,
                     evidence,
                 };
-                let flag_id = db::flags::insert(&mut *tx, &sid, FlagInsert::from(&flag), start).await?;
+                let flag_id = db::flags::insert(&mut *tx, &sid, FlagInsert::from(&flag), start)
+                    .await?
+                    .ok_or(AppError::Internal)?;
                 let decided = !matches!(state, "NOT_REVIEWED" | "IN_REVIEW");
                 if decided {
                     let to = if state == "CLEAN" {

@@ -4,7 +4,7 @@
 //! event heard; and for sessions that never sent an event at all (socket and beacon blocked),
 //! counted from the attempt's start, one TELEMETRY_GAP naming no event.
 
-use super::db;
+use super::db::{self, flags::FlagInsert};
 use super::flagging;
 use super::ingest::{Ingestor, NoticeKind};
 use super::now_ms;
@@ -52,12 +52,16 @@ pub async fn sweep(pool: &AnyPool, ingestor: &Ingestor, now: i64) -> sqlx::Resul
             continue;
         }
         let mut tx = db::begin_write(pool).await?;
-        if db::flags::silence_flagged(&mut *tx, &s.id, Some(&s.last_event_id)).await? {
+        let flag = gap_flag(vec![s.last_event_id.clone()]);
+        let insert = FlagInsert {
+            once_key: Some(db::flags::once::silence_after(&s.last_event_id)),
+            ..FlagInsert::from(&flag)
+        };
+        let stored = flagging::raise(&mut tx, &s.id, vec![insert], now).await?;
+        tx.commit().await?;
+        if stored.is_empty() {
             continue;
         }
-        let flag = gap_flag(vec![s.last_event_id.clone()]);
-        flagging::raise(&mut tx, &s.id, vec![(&flag).into()], now).await?;
-        tx.commit().await?;
         tracing::info!(session_id = %s.id, "browser went silent");
         ingestor.notify(&s.org_id, &s.id, NoticeKind::Flag);
         raised += 1;
@@ -69,11 +73,13 @@ pub async fn sweep(pool: &AnyPool, ingestor: &Ingestor, now: i64) -> sqlx::Resul
             continue;
         }
         let mut tx = db::begin_write(pool).await?;
-        if db::flags::silence_flagged(&mut *tx, &s.id, None).await? {
+        let key = db::flags::once::NEVER_HEARD.to_string();
+        let stored =
+            flagging::raise_once(&mut tx, &s.id, &gap_flag(Vec::new()), NEVER_HEARD_NOTE, key, now).await?;
+        tx.commit().await?;
+        if !stored {
             continue;
         }
-        flagging::raise_noted(&mut tx, &s.id, &gap_flag(Vec::new()), NEVER_HEARD_NOTE, now).await?;
-        tx.commit().await?;
         tracing::info!(session_id = %s.id, "no telemetry since the attempt started");
         ingestor.notify(&s.org_id, &s.id, NoticeKind::Flag);
         raised += 1;

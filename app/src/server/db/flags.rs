@@ -12,6 +12,20 @@ pub struct FlagInsert<'a> {
     pub raised_by: Option<&'a str>,
     /// The moment of the session it is about, for a person's flag.
     pub at_ms: Option<i64>,
+    /// What a flag raised at most once is raised for (see [`once`]); `None` for the rest.
+    pub once_key: Option<String>,
+}
+
+/// Keys of the flags the server raises at most once per session.
+pub mod once {
+    /// The silence after this event (the silence watch and the rules both see it).
+    pub fn silence_after(event_id: &str) -> String {
+        format!("silence-after:{event_id}")
+    }
+    /// No event at all from the attempt's start (while it runs, or at submission).
+    pub const NEVER_HEARD: &str = "never-heard";
+    /// The attempt sent more events than it may store.
+    pub const EVENT_CAP: &str = "event-cap";
 }
 
 impl<'a> From<&'a NewFlag> for FlagInsert<'a> {
@@ -21,23 +35,24 @@ impl<'a> From<&'a NewFlag> for FlagInsert<'a> {
             note: None,
             raised_by: None,
             at_ms: None,
+            once_key: None,
         }
     }
 }
 
-/// Stores a flag; returns its id.
+/// Stores a flag; returns its id, or `None` when a flag with the same once-key is there.
 pub async fn insert<'e>(
     db: impl AnyExecutor<'e>,
     session_id: &str,
     f: FlagInsert<'_>,
     now: i64,
-) -> sqlx::Result<String> {
+) -> sqlx::Result<Option<String>> {
     let evidence =
         serde_json::to_string(&f.flag.evidence).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
     let id = crate::server::new_id();
-    sqlx::query(
-        "INSERT INTO flags (id, session_id, flag_type, severity, evidence_json, status, raised_at, note, raised_by, at_ms) \
-         VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7, $8, $9)",
+    let done = sqlx::query(
+        "INSERT INTO flags (id, session_id, flag_type, severity, evidence_json, status, raised_at, note, raised_by, at_ms, once_key) \
+         VALUES ($1, $2, $3, $4, $5, 'OPEN', $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING",
     )
     .bind(&id)
     .bind(session_id)
@@ -48,9 +63,10 @@ pub async fn insert<'e>(
     .bind(f.note)
     .bind(f.raised_by)
     .bind(f.at_ms)
+    .bind(f.once_key)
     .execute(db)
     .await?;
-    Ok(id)
+    Ok((done.rows_affected() == 1).then_some(id))
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -128,45 +144,6 @@ pub async fn risk_inputs<'e>(
         .bind(session_id)
         .fetch_all(db)
         .await
-}
-
-/// Whether the silence after `last_event_id` was already flagged by the silence watch
-/// (`None`: a session never heard from at all).
-pub async fn silence_flagged<'e>(
-    db: impl AnyExecutor<'e>,
-    session_id: &str,
-    last_event_id: Option<&str>,
-) -> sqlx::Result<bool> {
-    let evidence = match last_event_id {
-        Some(id) => serde_json::json!([id]).to_string(),
-        None => "[]".to_string(),
-    };
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM flags WHERE session_id = $1 AND flag_type = 'TELEMETRY_GAP' AND evidence_json = $2",
-    )
-    .bind(session_id)
-    .bind(evidence)
-    .fetch_one(db)
-    .await?;
-    Ok(n > 0)
-}
-
-/// Whether the session already has a flag of this type raised by the server with this note.
-pub async fn has_noted<'e>(
-    db: impl AnyExecutor<'e>,
-    session_id: &str,
-    flag_type: &str,
-    note: &str,
-) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM flags WHERE session_id = $1 AND flag_type = $2 AND note = $3 AND raised_by IS NULL",
-    )
-    .bind(session_id)
-    .bind(flag_type)
-    .bind(note)
-    .fetch_one(db)
-    .await?;
-    Ok(n > 0)
 }
 
 /// Confirmed flags per type for every attempt at an exam, for the staff's CSV.

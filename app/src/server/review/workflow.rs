@@ -220,8 +220,11 @@ pub async fn add_flag(
         note: Some(note),
         raised_by: Some(me),
         at_ms: Some(at_ms),
+        once_key: None,
     };
-    let id = db::flags::insert(&mut *tx, &row.id, insert, now).await?;
+    let id = db::flags::insert(&mut *tx, &row.id, insert, now)
+        .await?
+        .ok_or(AppError::Internal)?;
     db::flags::decide(
         &mut *tx,
         &id,
