@@ -15,6 +15,8 @@ test('warnings at 5 and 1 minutes, then the attempt is submitted at zero', async
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: /Open exam: Networking Fundamentals/ }).click();
+    // The exam's facts have loaded (the button is there) before the consent is ticked.
+    await expect(page.getByRole('button', { name: 'Start exam' })).toBeVisible();
     await page.getByLabel('I have read what is monitored during this exam and I agree to it.').check();
     await page.getByRole('button', { name: 'Start exam' }).click();
     await page.waitForURL(/\/sessions\//);

@@ -29,7 +29,10 @@ test('a reviewer decides, QA makes the second review, the candidate is told in p
     await cand.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
     await signInAt(cand, server.base, 'candidate@demo.vigil.test');
     await cand.getByRole('link', { name: /Open exam: Networking Fundamentals/ }).click();
+    await cand.waitForURL(/\/exams\//);
     const examId = cand.url().split('/exams/')[1];
+    // The exam's facts have loaded (the button is there) before the consent is ticked.
+    await expect(cand.getByRole('button', { name: 'Start exam' })).toBeVisible();
     await cand.getByLabel('I have read what is monitored during this exam and I agree to it.').check();
     await cand.getByRole('button', { name: 'Start exam' }).click();
     await cand.waitForURL(/\/sessions\//);
@@ -121,8 +124,14 @@ test('a reviewer decides, QA makes the second review, the candidate is told in p
     await cand.reload();
     await expect(cand.getByTestId('review-status')).toContainText('found to break the exam');
 
-    // The exam's CSV lists the outcome and the one confirmed paste.
-    const csv = await qa.request.get(`${server.base}/exports/exams/${examId}/sessions.csv`);
+    // The exam's CSV, offered on the queue once an exam is chosen, lists the outcome and the
+    // one confirmed paste.
+    await qa.goto(`${server.base}/review`);
+    await hydrated(qa);
+    await qa.getByTestId('filter-exam').selectOption(examId);
+    const link = qa.getByTestId('csv-link');
+    await expect(link).toHaveAttribute('href', `/exports/exams/${examId}/sessions.csv`);
+    const csv = await qa.request.get(`${server.base}${await link.getAttribute('href')}`);
     expect(csv.status()).toBe(200);
     const text = await csv.text();
     const [header, row] = text.replace(/^\uFEFF/, '').trim().split('\r\n');

@@ -177,6 +177,13 @@ fn Page(
                 }
             }).collect_view()}
         </nav>
+        {move || filter.with(|f| f.exam_id.clone()).map(|id| view! {
+            <p>
+                <a class="btn" data-testid="csv-link" href=format!("/exports/exams/{id}/sessions.csv") download="">
+                    "Download this exam's sessions (CSV)"
+                </a>
+            </p>
+        })}
         <BulkBar selected reload />
         {if page.sessions.is_empty() {
             let text = if filtered {
