@@ -6,12 +6,13 @@
 //! their session expired, or they no longer review in an organisation it was opened for.
 
 use crate::routes::ServerState;
-use app::server::{auth, db, ingest::ReviewNotice, review::EVIDENCE_READERS, AppState};
+use app::server::{auth, db, ingest::ReviewNotice, AppState};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
+use shared::roles::REVIEWERS;
 use std::convert::Infallible;
 use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
@@ -22,7 +23,7 @@ const RECHECK_EVERY: Duration = Duration::from_secs(3);
 /// The reviewer's organisations, or why the stream may not open.
 async fn reviewer_orgs(app: &AppState, token: Option<&str>) -> Result<Vec<String>, app::error::AppError> {
     let user = auth::user_for_token(app, token.map(str::to_string)).await?;
-    let orgs = db::orgs::orgs_with_role(&app.pool, &user.id, EVIDENCE_READERS).await?;
+    let orgs = db::orgs::orgs_with_role(&app.pool, &user.id, REVIEWERS).await?;
     if orgs.is_empty() {
         return Err(app::error::AppError::Forbidden);
     }

@@ -27,7 +27,7 @@ pub async fn review_queue(filter: QueueFilter) -> Result<QueuePage, AppError> {
         async {
             let state = state()?;
             let user = auth::current_user(&state).await?;
-            let orgs = db::orgs::orgs_with_role(&state.pool, &user.id, review::EVIDENCE_READERS).await?;
+            let orgs = db::orgs::orgs_with_role(&state.pool, &user.id, shared::roles::REVIEWERS).await?;
             if orgs.is_empty() {
                 return Err(AppError::Forbidden);
             }
@@ -132,7 +132,7 @@ pub async fn decide_flags(
                     "Decide the flags of one organisation at a time.".into(),
                 ));
             }
-            let caller = guard::check(&state, user, &org_id, review::EVIDENCE_READERS).await?;
+            let caller = guard::check(&state, user, &org_id, shared::roles::REVIEWERS).await?;
             review::workflow::decide_flags(&state, &caller, &sessions, &flags, decision, &note).await
         }
         .await,

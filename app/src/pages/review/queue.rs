@@ -31,7 +31,7 @@ pub fn ReviewPage() -> impl IntoView {
             <button class="btn" on:click=move |_| reload.update(|n| *n += 1)>"Refresh"</button>
         </div>
         <p class="muted">"Flags are evidence for you to weigh, never a verdict. Riskiest sessions first."</p>
-        <Filters filter earlier />
+        <Filters filter earlier page />
         <Transition fallback=|| view! { <Loading label="Loading the queue…" /> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -48,7 +48,11 @@ fn parse_opt<T: std::str::FromStr>(raw: &str) -> Option<T> {
 }
 
 #[component]
-fn Filters(filter: RwSignal<QueueFilter>, earlier: RwSignal<Vec<Option<String>>>) -> impl IntoView {
+fn Filters(
+    filter: RwSignal<QueueFilter>,
+    earlier: RwSignal<Vec<Option<String>>>,
+    page: Resource<Result<QueuePage, AppError>>,
+) -> impl IntoView {
     // Any change of filter starts again from the first page.
     let set = move |change: Box<dyn FnOnce(&mut QueueFilter)>| {
         earlier.set(Vec::new());
@@ -109,7 +113,7 @@ fn Filters(filter: RwSignal<QueueFilter>, earlier: RwSignal<Vec<Option<String>>>
                         <option value="unclaimed">"Unclaimed"</option>
                     </select>
                 </label>
-                <ExamFilter filter earlier />
+                <ExamFilter filter earlier page />
                 <label>"Candidate email"
                     <input type="search" data-testid="filter-email" placeholder="part of an address" maxlength="200"
                         prop:value=email on:input=move |ev| email.set(event_target_value(&ev)) />
@@ -120,10 +124,14 @@ fn Filters(filter: RwSignal<QueueFilter>, earlier: RwSignal<Vec<Option<String>>>
     }
 }
 
-/// The exam filter's choices arrive with the first page; until then it offers "Any exam".
+/// The exam filter's choices arrive with every page of the queue; until the first one it
+/// offers "Any exam".
 #[component]
-fn ExamFilter(filter: RwSignal<QueueFilter>, earlier: RwSignal<Vec<Option<String>>>) -> impl IntoView {
-    let exams = Resource::new(|| (), |_| review_queue(QueueFilter::default()));
+fn ExamFilter(
+    filter: RwSignal<QueueFilter>,
+    earlier: RwSignal<Vec<Option<String>>>,
+    page: Resource<Result<QueuePage, AppError>>,
+) -> impl IntoView {
     view! {
         <label>"Exam"
             <select data-testid="filter-exam" on:change=move |ev| {
@@ -137,8 +145,13 @@ fn ExamFilter(filter: RwSignal<QueueFilter>, earlier: RwSignal<Vec<Option<String
                 <option value="">"Any exam"</option>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
-                        exams.await.map(|p| p.exams).unwrap_or_default().into_iter().map(|e| view! {
-                            <option value=e.exam_id>{e.title}</option>
+                        page.await.map(|p| p.exams).unwrap_or_default().into_iter().map(|e| {
+                            let id = e.exam_id.clone();
+                            view! {
+                                <option value=e.exam_id selected=move || filter.with(|f| f.exam_id.as_deref() == Some(id.as_str()))>
+                                    {e.title}
+                                </option>
+                            }
                         }).collect_view()
                     })}
                 </Suspense>

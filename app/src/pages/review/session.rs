@@ -99,6 +99,7 @@ fn Review(review: SessionReview, reload: RwSignal<u32>) -> impl IntoView {
                     <ol class="flags review-flags">
                         {s.flags.iter().cloned().enumerate().map(|(i, flag)| {
                             let id = flag.flag_id.clone();
+                            let flag_id = flag.flag_id.clone();
                             let evidence: Vec<String> = flag.evidence.iter().map(|e| e.event_id.clone()).collect();
                             let open = flag.status == FlagStatus::Open;
                             let chosen = { let id = id.clone(); move || chosen_flag.get().as_deref() == Some(id.as_str()) };
@@ -120,7 +121,7 @@ fn Review(review: SessionReview, reload: RwSignal<u32>) -> impl IntoView {
                                         "Highlight its evidence on the strip"
                                     </button>
                                     {(may_decide_flags && open).then(|| view! {
-                                        <FlagDecision flag_id=flag_id_of(&s.flags, i) number=i + 1 decided=refresh />
+                                        <FlagDecision flag_id=flag_id.clone() number=i + 1 decided=refresh />
                                     })}
                                 </li>
                             }
@@ -133,10 +134,6 @@ fn Review(review: SessionReview, reload: RwSignal<u32>) -> impl IntoView {
         <History review=review.clone() />
         <Events session_id=s.session_id.clone() count=review.event_count />
     }
-}
-
-fn flag_id_of(flags: &[crate::model::FlagView], i: usize) -> String {
-    flags.get(i).map(|f| f.flag_id.clone()).unwrap_or_default()
 }
 
 /// What the caller may do to the session's outcome now.

@@ -9,10 +9,6 @@ pub mod workflow;
 use super::db::{self, exam_sessions::review::ReviewRow};
 use super::{auth, guard, AppState};
 use crate::error::AppError;
-use shared::Role;
-
-/// Roles that may open a session's evidence: first and second reviewers, and admins.
-pub const EVIDENCE_READERS: &[Role] = shared::roles::REVIEWERS;
 
 /// The signed-in caller and a session they may review, or why not (403 for anyone without a
 /// reviewing role in the organisation that owns the session).
@@ -24,6 +20,6 @@ pub async fn reviewer_access(
     let row = db::exam_sessions::review::find(&state.pool, session_id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such exam session.".into()))?;
-    let caller = guard::check(state, user, &row.org_id, EVIDENCE_READERS).await?;
+    let caller = guard::check(state, user, &row.org_id, shared::roles::REVIEWERS).await?;
     Ok((caller, row))
 }

@@ -36,38 +36,49 @@ fn event_view(e: &db::events::EventRow) -> FlagEvidence {
     }
 }
 
-async fn flag_view(pool: &AnyPool, f: FlagRow) -> Result<Option<FlagView>, AppError> {
+/// A flag as reviewers read it, its evidence taken from `events` (the session's evidence
+/// events, read once for all its flags).
+fn flag_view(f: FlagRow, events: &[db::events::EventRow]) -> Option<FlagView> {
     let ids: Vec<String> = serde_json::from_str(&f.evidence_json).unwrap_or_default();
-    let evidence = db::events::by_ids(pool, &f.session_id, &ids).await?;
     let (Ok(flag_type), Ok(severity), Ok(status)) =
         (f.flag_type.parse(), f.severity.parse(), f.status.parse())
     else {
         tracing::warn!(flag_id = %f.id, "flag with an unknown type, severity or status skipped");
-        return Ok(None);
+        return None;
     };
-    Ok(Some(FlagView {
+    Some(FlagView {
         flag_id: f.id,
         flag_type,
         severity,
         raised_at: f.raised_at,
         status,
-        evidence: evidence.iter().map(event_view).collect(),
+        evidence: events
+            .iter()
+            .filter(|e| ids.contains(&e.id))
+            .map(event_view)
+            .collect(),
         note: f.note,
         raised_by_person: f.raised_by.is_some(),
         at_ms: f.at_ms,
         resolution: f.resolution,
         resolved_by: f.resolved_by_name,
         resolved_at: f.resolved_at,
-    }))
+    })
 }
 
 /// One session with its flags, as the caller sees it.
 pub async fn session(pool: &AnyPool, me: &str, row: ReviewRow) -> Result<ReviewSession, AppError> {
     let now = now_ms();
-    let mut flags = Vec::new();
-    for f in db::flags::for_session(pool, &row.id).await? {
-        flags.extend(flag_view(pool, f).await?);
-    }
+    let rows = db::flags::for_session(pool, &row.id).await?;
+    // Every flag's evidence in one query.
+    let mut evidence_ids: Vec<String> = rows
+        .iter()
+        .flat_map(|f| serde_json::from_str::<Vec<String>>(&f.evidence_json).unwrap_or_default())
+        .collect();
+    evidence_ids.sort();
+    evidence_ids.dedup();
+    let events = db::events::by_ids(pool, &row.id, &evidence_ids).await?;
+    let flags = rows.into_iter().filter_map(|f| flag_view(f, &events)).collect();
     let claim = live_claim(&row, now);
     let relaxations: Relaxations = serde_json::from_str(&row.relaxations_json).unwrap_or_default();
     Ok(ReviewSession {
