@@ -4,6 +4,9 @@
 
 pub mod domain;
 pub mod grading;
+#[cfg(feature = "import")]
+pub mod import;
+pub mod question;
 pub mod review;
 pub mod roles;
 pub mod rules;

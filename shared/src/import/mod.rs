@@ -1,0 +1,95 @@
+//! Question banks from other systems, parsed into Vigil's own model. Every parser is pure
+//! (bytes in, questions and findings out: no IO), never panics on any input, and says what it
+//! skipped and why, with the line or item it skipped, so nothing is dropped silently.
+//!
+//! Compiled only with the `import` feature, which the server enables: the browser's bundle never
+//! carries these parsers.
+
+pub mod gift;
+
+use crate::question::QuestionContent;
+use serde::{Deserialize, Serialize};
+
+/// The largest file a parser reads. A real bank of thousands of questions is a few megabytes.
+pub const MAX_SOURCE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Where in the source something was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "at", rename_all = "snake_case")]
+pub enum Location {
+    /// A line of a text format (1-based).
+    Line(u32),
+    /// The n-th item of a structured format (1-based).
+    Item(u32),
+    /// A file inside a package.
+    Entry(String),
+    /// The source as a whole.
+    Whole,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::Line(n) => write!(f, "line {n}"),
+            Location::Item(n) => write!(f, "item {n}"),
+            Location::Entry(name) => write!(f, "{name}"),
+            Location::Whole => f.write_str("the file"),
+        }
+    }
+}
+
+/// Something a person should know about an import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub location: Location,
+    /// Whether the question at `location` was left out (`true`) or kept with a change (`false`).
+    pub skipped: bool,
+    pub message: String,
+}
+
+/// A question read from the source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportedQuestion {
+    pub location: Location,
+    /// The category path the source filed it under (GIFT's `$CATEGORY:`, Moodle's categories).
+    pub category: Option<String>,
+    /// Whether the question's text had a blank for an answer inside it (GIFT's missing word).
+    pub embedded_answer: bool,
+    pub content: QuestionContent,
+}
+
+/// What a parser made of a source: the questions, and everything worth saying about it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Parsed {
+    pub questions: Vec<ImportedQuestion>,
+    pub findings: Vec<Finding>,
+}
+
+impl Parsed {
+    fn skip(&mut self, location: Location, message: impl Into<String>) {
+        self.findings.push(Finding {
+            location,
+            skipped: true,
+            message: message.into(),
+        });
+    }
+}
+
+/// Reads bytes as UTF-8 text (without a byte-order mark), or says why not.
+pub fn text_of(bytes: &[u8]) -> Result<&str, Finding> {
+    let whole = |message: &str| Finding {
+        location: Location::Whole,
+        skipped: true,
+        message: message.to_string(),
+    };
+    if bytes.len() > MAX_SOURCE_BYTES {
+        return Err(whole("The file is larger than 16 MB."));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        whole(&format!(
+            "The file is not UTF-8 text (the first bad byte is at offset {}); save it as UTF-8 and try again.",
+            e.valid_up_to()
+        ))
+    })
+}
