@@ -58,6 +58,8 @@ test('an invited person creates an account from the link and appears as accepted
   await expect(row.getByTestId('roster-status')).toHaveText('Accepted');
   await row.getByLabel('Extra time in percent for Ines Invitee').fill('25');
   await row.getByRole('button', { name: 'Save extra time for Ines Invitee' }).click();
+  // Reloading before the save answered would cancel it: wait for the page to confirm it.
+  await expect(page.getByTestId('roster-saved')).toHaveText('Extra time saved.');
   await page.reload();
   await hydrated(page);
   await expect(row.getByLabel('Extra time in percent for Ines Invitee')).toHaveValue('25');

@@ -16,6 +16,18 @@ pub fn RosterPage() -> impl IntoView {
     let invite = ServerAction::<InviteCandidates>::new();
     let set_time = ServerAction::<SetAccommodation>::new();
     let set_rules = ServerAction::<SetRuleRelaxations>::new();
+    // Confirms the last change the manager made, so a reload is never needed to trust it.
+    let last_saved = RwSignal::new(None::<&'static str>);
+    Effect::new(move || {
+        if let Some(result) = set_time.value().get() {
+            last_saved.set(result.is_ok().then_some("Extra time saved."));
+        }
+    });
+    Effect::new(move || {
+        if let Some(result) = set_rules.value().get() {
+            last_saved.set(result.is_ok().then_some("Proctoring rules saved."));
+        }
+    });
     // Refetch after every successful change, so the table shows what the server holds.
     let data = Resource::new(
         move || {
@@ -34,7 +46,7 @@ pub fn RosterPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading label="Loading the roster…" /> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(r) => view! { <RosterView roster=r invite set_time set_rules /> }.into_any(),
+                    Ok(r) => view! { <RosterView roster=r invite set_time set_rules last_saved /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -48,6 +60,8 @@ fn RosterView(
     invite: ServerAction<InviteCandidates>,
     set_time: ServerAction<SetAccommodation>,
     set_rules: ServerAction<SetRuleRelaxations>,
+    /// What the manager's last change saved, if it succeeded.
+    last_saved: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
     let reports = invite.value();
     let set_error = move || {
@@ -113,6 +127,9 @@ fn RosterView(
         <section aria-labelledby="roster-title">
             <h2 id="roster-title">{format!("Candidates ({})", entries.len())}</h2>
             <div aria-live="assertive">{move || set_error().map(|error| view! { <ErrorNotice error /> })}</div>
+            <div aria-live="polite" data-testid="roster-saved">{move || last_saved.get().map(|what| view! {
+                <p class="notice notice-success" role="status">{what}</p>
+            })}</div>
             {if entries.is_empty() {
                 view! { <p class="empty">"Nobody is enrolled or invited yet. Invite candidates above."</p> }.into_any()
             } else {
