@@ -16,7 +16,7 @@
 //! What it cannot read (several answer blocks in one question, unbalanced braces) is skipped
 //! with its line number and the reason.
 
-use super::{ImportedQuestion, Location, Parsed, MAX_SOURCE_BYTES};
+use super::{title_from, ImportedQuestion, Location, Parsed, MAX_SOURCE_BYTES};
 use crate::question::{
     option_id, AcceptedAnswer, Body, ChoiceOption, Difficulty, MatchPair, NumericAnswer, NumericMatch,
     QuestionContent, Text, TextFormat,
@@ -242,32 +242,6 @@ fn blocks(src: &str) -> Vec<Block> {
     out
 }
 
-/// A name for a question that has none: the start of its text, without markup.
-fn default_title(stem: &Text, line: u32) -> String {
-    let mut plain = String::new();
-    let mut in_tag = false;
-    for c in stem.text.chars() {
-        match c {
-            '<' if stem.format == TextFormat::Html => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                plain.push(' ');
-            }
-            _ if !in_tag => plain.push(c),
-            _ => {}
-        }
-    }
-    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
-    if plain.is_empty() {
-        return format!("Question at line {line}");
-    }
-    let mut title: String = plain.chars().take(60).collect();
-    if plain.chars().count() > 60 {
-        title.push('…');
-    }
-    title
-}
-
 /// Parses a GIFT file.
 pub fn parse(src: &str) -> Parsed {
     let mut parsed = Parsed::default();
@@ -290,27 +264,13 @@ pub fn parse(src: &str) -> Parsed {
         }
         let location = Location::Line(block.line);
         match question(text, &block) {
-            Ok((content, embedded_answer)) => {
-                let problems = content.problems();
-                if problems.is_empty() {
-                    parsed.questions.push(ImportedQuestion {
-                        location,
-                        category: category.clone(),
-                        embedded_answer,
-                        content,
-                    });
-                } else {
-                    let reasons: Vec<String> = problems.into_iter().map(|p| p.message).collect();
-                    parsed.skip(
-                        location,
-                        format!(
-                            "This {} question was skipped: {}",
-                            content.body.label(),
-                            reasons.join(" ")
-                        ),
-                    );
-                }
-            }
+            Ok((content, embedded_answer)) => parsed.admit(ImportedQuestion {
+                location,
+                category: category.clone(),
+                embedded_answer,
+                content,
+                files: Vec::new(),
+            }),
             Err(reason) => parsed.skip(location, reason),
         }
     }
@@ -377,7 +337,7 @@ fn question(text: &str, block: &Block) -> Result<(QuestionContent, bool), String
     };
     let title = title
         .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| default_title(&stem, block.line));
+        .unwrap_or_else(|| title_from(&stem, &Location::Line(block.line)));
     Ok((
         QuestionContent {
             title,

@@ -5,9 +5,11 @@
 //! Compiled only with the `import` feature, which the server enables: the browser's bundle never
 //! carries these parsers.
 
+pub mod aiken;
 pub mod gift;
+pub mod moodle_xml;
 
-use crate::question::QuestionContent;
+use crate::question::{QuestionContent, Text, TextFormat};
 use serde::{Deserialize, Serialize};
 
 /// The largest file a parser reads. A real bank of thousands of questions is a few megabytes.
@@ -56,7 +58,21 @@ pub struct ImportedQuestion {
     /// Whether the question's text had a blank for an answer inside it (GIFT's missing word).
     pub embedded_answer: bool,
     pub content: QuestionContent,
+    /// Files the source carried inside the question (Moodle XML's base64 images), referred to
+    /// from its texts as `@@PLUGINFILE@@/name`.
+    pub files: Vec<EmbeddedFile>,
 }
+
+/// A file carried inside an imported question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmbeddedFile {
+    /// A bare file name: no folder, never `..`.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Where a text refers to a file that came with its question (Moodle's spelling).
+pub const FILE_REFERENCE_PREFIX: &str = "@@PLUGINFILE@@/";
 
 /// What a parser made of a source: the questions, and everything worth saying about it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -66,6 +82,24 @@ pub struct Parsed {
 }
 
 impl Parsed {
+    /// Keeps a question that can be saved as it is; skips one that cannot, saying why.
+    fn admit(&mut self, question: ImportedQuestion) {
+        let problems = question.content.problems();
+        if problems.is_empty() {
+            self.questions.push(question);
+        } else {
+            let reasons: Vec<String> = problems.into_iter().map(|p| p.message).collect();
+            self.skip(
+                question.location,
+                format!(
+                    "This {} question was skipped: {}",
+                    question.content.body.label(),
+                    reasons.join(" ")
+                ),
+            );
+        }
+    }
+
     fn skip(&mut self, location: Location, message: impl Into<String>) {
         self.findings.push(Finding {
             location,
@@ -73,6 +107,32 @@ impl Parsed {
             message: message.into(),
         });
     }
+}
+
+/// A name for a question that has none: the start of its text, without markup.
+pub(crate) fn title_from(stem: &Text, location: &Location) -> String {
+    let mut plain = String::new();
+    let mut in_tag = false;
+    for c in stem.text.chars() {
+        match c {
+            '<' if stem.format == TextFormat::Html => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                plain.push(' ');
+            }
+            _ if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    if plain.is_empty() {
+        return format!("Question at {location}");
+    }
+    let mut title: String = plain.chars().take(60).collect();
+    if plain.chars().count() > 60 {
+        title.push('…');
+    }
+    title
 }
 
 /// Reads bytes as UTF-8 text (without a byte-order mark), or says why not.
