@@ -8,6 +8,7 @@
 pub mod aiken;
 pub mod gift;
 pub mod moodle_xml;
+pub mod qti;
 
 use crate::question::{QuestionContent, Text, TextFormat};
 use serde::{Deserialize, Serialize};

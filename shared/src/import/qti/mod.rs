@@ -1,0 +1,514 @@
+//! IMS QTI items: QTI 3.0 (`<qti-assessment-item>`, kebab-case) and QTI 2.1/2.2
+//! (`<assessmentItem>`, camelCase) read by one parser, since the two name the same things
+//! differently: `qti-choice-interaction` and `choiceInteraction` both become `choiceinteraction`.
+//!
+//! Read: choice interactions (single, or multiple with `maxChoices` ≠ 1; weights from the
+//! response mapping, else shared equally by the correct choices; inline feedback per choice),
+//! text entry (a number for `float`/`integer` responses, else accepted texts from the correct
+//! response and the mapping) and extended text (essays); the item body as HTML, with images
+//! resolved to files of the package. Items with another interaction, or several, are skipped
+//! with their name. Packages (zip with `imsmanifest.xml`) are read by [`package`].
+
+pub mod package;
+
+use super::{
+    title_from, EmbeddedFile, ImportedQuestion, Location, Parsed, FILE_REFERENCE_PREFIX, MAX_SOURCE_BYTES,
+};
+use crate::question::{
+    option_id, AcceptedAnswer, Body, ChoiceOption, Difficulty, NumericAnswer, NumericMatch, QuestionContent,
+    Text, TextFormat,
+};
+use roxmltree::{Document, Node, ParsingOptions};
+
+pub use package::parse_package;
+
+const MAX_NODES: u32 = 200_000;
+
+/// One name for a QTI 3.0 or 2.x element or attribute: lower case, no `qti-`, no hyphens.
+fn key(name: &str) -> String {
+    let lower = name.to_ascii_lowercase().replace('-', "");
+    lower.strip_prefix("qti").map(str::to_string).unwrap_or(lower)
+}
+
+fn is(node: Node, name: &str) -> bool {
+    node.is_element() && key(node.tag_name().name()) == name
+}
+
+fn attr<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
+    node.attributes()
+        .find(|a| key(a.name()) == name)
+        .map(|a| a.value())
+}
+
+fn children<'a, 'i: 'a>(node: Node<'a, 'i>, name: &'a str) -> impl Iterator<Item = Node<'a, 'i>> + 'a {
+    node.children().filter(move |c| is(*c, name))
+}
+
+fn all_text(node: Node) -> String {
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A media file an item refers to, looked up in its package.
+pub trait Media {
+    /// The bytes of the package file at `href` (relative to the item), if it exists and may be
+    /// read; `None` otherwise (the reference is left as it is, with a finding).
+    fn fetch(&mut self, href: &str) -> Option<(String, Vec<u8>)>;
+}
+
+/// A lone item file has no package to find media in.
+struct NoMedia;
+impl Media for NoMedia {
+    fn fetch(&mut self, _: &str) -> Option<(String, Vec<u8>)> {
+        None
+    }
+}
+
+/// HTML elements kept from an item body; any other element is unwrapped (its text kept).
+const HTML: &[&str] = &[
+    "p",
+    "div",
+    "span",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "sub",
+    "sup",
+    "br",
+    "img",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "pre",
+    "code",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "a",
+    "hr",
+    "figure",
+    "figcaption",
+    "dl",
+    "dt",
+    "dd",
+];
+const INTERACTIONS_WE_READ: &[&str] = &[
+    "choiceinteraction",
+    "textentryinteraction",
+    "extendedtextinteraction",
+];
+
+fn escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+struct Item<'m> {
+    media: &'m mut dyn Media,
+    files: Vec<EmbeddedFile>,
+    notes: Vec<String>,
+}
+
+impl Item<'_> {
+    /// Writes `node`'s content as HTML, leaving out interactions and feedback.
+    fn html(&mut self, node: Node, out: &mut String) {
+        for child in node.children() {
+            if child.is_text() {
+                escape(child.text().unwrap_or_default(), out);
+                continue;
+            }
+            if !child.is_element() {
+                continue;
+            }
+            let name = key(child.tag_name().name());
+            if name.ends_with("interaction") || name.contains("feedback") || name == "prompt" {
+                continue;
+            }
+            if matches!(name.as_str(), "script" | "style" | "object" | "iframe") {
+                continue;
+            }
+            if !HTML.contains(&name.as_str()) {
+                self.html(child, out);
+                continue;
+            }
+            out.push('<');
+            out.push_str(&name);
+            for a in child.attributes() {
+                let attr_name = a.name().to_ascii_lowercase();
+                // Event handlers and styles never come along; links only as plain hrefs.
+                if attr_name.starts_with("on") || attr_name == "style" {
+                    continue;
+                }
+                let value = if name == "img" && attr_name == "src" {
+                    self.image(a.value())
+                } else {
+                    a.value().to_string()
+                };
+                out.push(' ');
+                out.push_str(&attr_name);
+                out.push_str("=\"");
+                escape(&value, out);
+                out.push('"');
+            }
+            out.push('>');
+            if !matches!(name.as_str(), "br" | "img" | "hr") {
+                self.html(child, out);
+                out.push_str("</");
+                out.push_str(&name);
+                out.push('>');
+            }
+        }
+    }
+
+    /// An image's new address: the package file it names, carried with the question.
+    fn image(&mut self, src: &str) -> String {
+        if src.starts_with("data:") || src.contains("://") {
+            self.notes
+                .push("An image that is not a file of the package was left out.".into());
+            return String::new();
+        }
+        match self.media.fetch(src) {
+            Some((name, bytes)) => {
+                if !self.files.iter().any(|f| f.name == name) {
+                    self.files.push(EmbeddedFile {
+                        name: name.clone(),
+                        bytes,
+                    });
+                }
+                format!("{FILE_REFERENCE_PREFIX}{name}")
+            }
+            None => {
+                self.notes.push(format!(
+                    "The image {src} is not in the package (or may not be read)."
+                ));
+                src.to_string()
+            }
+        }
+    }
+}
+
+struct Declaration {
+    base_type: String,
+    correct: Vec<String>,
+    mapping: Vec<(String, f64, bool)>,
+}
+
+fn declarations(item: Node) -> Vec<(String, Declaration)> {
+    children(item, "responsedeclaration")
+        .map(|d| {
+            let values = |n: Option<Node>| -> Vec<String> {
+                n.map(|n| children(n, "value").map(all_text).collect())
+                    .unwrap_or_default()
+            };
+            let mapping = children(d, "mapping")
+                .flat_map(|m| children(m, "mapentry"))
+                .map(|e| {
+                    (
+                        attr(e, "mapkey").unwrap_or_default().to_string(),
+                        attr(e, "mappedvalue")
+                            .and_then(|v| v.trim().parse().ok())
+                            .filter(|v: &f64| v.is_finite())
+                            .unwrap_or(0.0),
+                        attr(e, "casesensitive") == Some("true"),
+                    )
+                })
+                .collect();
+            (
+                attr(d, "identifier").unwrap_or_default().to_string(),
+                Declaration {
+                    base_type: attr(d, "basetype").unwrap_or_default().to_string(),
+                    correct: values(d.children().find(|c| is(*c, "correctresponse"))),
+                    mapping,
+                },
+            )
+        })
+        .collect()
+}
+
+/// Parses one QTI item file (no package around it: images stay as they are).
+pub fn parse_item(src: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    if src.len() > MAX_SOURCE_BYTES {
+        parsed.skip(Location::Whole, "The file is larger than 16 MB.");
+        return parsed;
+    }
+    item_into(src, Location::Whole, &mut NoMedia, &mut parsed);
+    parsed
+}
+
+/// Reads one item into `parsed`, at `location`.
+pub(crate) fn item_into(src: &str, location: Location, media: &mut dyn Media, parsed: &mut Parsed) {
+    let options = ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: MAX_NODES,
+        ..ParsingOptions::default()
+    };
+    let doc = match Document::parse_with_options(src, options) {
+        Ok(doc) => doc,
+        Err(roxmltree::Error::DtdDetected) => {
+            return parsed.skip(
+                location,
+                "The item declares a DTD: it was refused (entities are never expanded).",
+            )
+        }
+        Err(e) => return parsed.skip(location, format!("The item is not well-formed XML: {e}.")),
+    };
+    let root = doc.root_element();
+    if !is(root, "assessmentitem") {
+        return parsed.skip(location, "This is not a QTI assessment item.");
+    }
+    let mut item = Item {
+        media,
+        files: Vec::new(),
+        notes: Vec::new(),
+    };
+    match question(root, &mut item) {
+        Ok(content) => {
+            for note in item.notes {
+                parsed.findings.push(super::Finding {
+                    location: location.clone(),
+                    skipped: false,
+                    message: note,
+                });
+            }
+            parsed.admit(ImportedQuestion {
+                location,
+                category: None,
+                embedded_answer: false,
+                content,
+                files: item.files,
+            })
+        }
+        Err(reason) => parsed.skip(location, reason),
+    }
+}
+
+fn question(root: Node, item: &mut Item) -> Result<QuestionContent, String> {
+    let body_node = root
+        .children()
+        .find(|c| is(*c, "itembody"))
+        .ok_or("The item has no item body.")?;
+    let interactions: Vec<Node> = body_node
+        .descendants()
+        .filter(|n| n.is_element() && key(n.tag_name().name()).ends_with("interaction"))
+        .collect();
+    if let Some(other) = interactions
+        .iter()
+        .find(|n| !INTERACTIONS_WE_READ.contains(&key(n.tag_name().name()).as_str()))
+    {
+        return Err(format!(
+            "QTI “{}” interactions are not supported by Vigil: the item was skipped.",
+            other.tag_name().name()
+        ));
+    }
+    if interactions.len() > 1 {
+        return Err(
+            "The item has more than one interaction, which Vigil cannot deliver as one question.".into(),
+        );
+    }
+    let mut stem = String::new();
+    item.html(body_node, &mut stem);
+    let declarations = declarations(root);
+    let body = match interactions.first() {
+        None => Body::Description,
+        Some(interaction) => {
+            if let Some(prompt) = interaction.children().find(|c| is(*c, "prompt")) {
+                stem.push_str("<p>");
+                item.html(prompt, &mut stem);
+                stem.push_str("</p>");
+            }
+            let declaration = attr(*interaction, "responseidentifier")
+                .and_then(|id| declarations.iter().find(|(d, _)| d == id))
+                .map(|(_, d)| d);
+            interaction_body(*interaction, declaration, item)?
+        }
+    };
+    let stem = Text {
+        format: TextFormat::Html,
+        text: stem.trim().to_string(),
+    };
+    let location = Location::Whole;
+    let points = root
+        .children()
+        .filter(|c| is(*c, "outcomedeclaration"))
+        .find(|c| {
+            matches!(attr(*c, "identifier"), Some("SCORE" | "MAXSCORE"))
+                && attr(*c, "normalmaximum").is_some()
+        })
+        .and_then(|c| attr(c, "normalmaximum"))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .unwrap_or(if matches!(body, Body::Description) {
+            0.0
+        } else {
+            1.0
+        });
+    Ok(QuestionContent {
+        title: attr(root, "title")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| title_from(&stem, &location)),
+        stem,
+        body,
+        general_feedback: None,
+        points,
+        difficulty: Difficulty::Medium,
+        tags: Vec::new(),
+        source_id: attr(root, "identifier")
+            .map(str::to_string)
+            .filter(|s| !s.is_empty()),
+    })
+}
+
+fn interaction_body(
+    interaction: Node,
+    declaration: Option<&Declaration>,
+    item: &mut Item,
+) -> Result<Body, String> {
+    let name = key(interaction.tag_name().name());
+    let correct = declaration.map(|d| d.correct.as_slice()).unwrap_or_default();
+    let mapping = declaration.map(|d| d.mapping.as_slice()).unwrap_or_default();
+    match name.as_str() {
+        "choiceinteraction" => {
+            let multiple = attr(interaction, "maxchoices").map(str::trim).unwrap_or("1") != "1";
+            let choices: Vec<Node> = children(interaction, "simplechoice").collect();
+            let positive: f64 = mapping.iter().map(|(_, v, _)| *v).filter(|v| *v > 0.0).sum();
+            let options = choices
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let id = attr(*c, "identifier").unwrap_or_default();
+                    let is_correct = correct.iter().any(|v| v == id);
+                    let mapped = mapping.iter().find(|(k, _, _)| k == id).map(|(_, v, _)| *v);
+                    let weight = match (multiple, mapped) {
+                        (true, Some(v)) if positive > 0.0 => v / positive * 100.0,
+                        (true, _) if is_correct => 100.0 / correct.len().max(1) as f64,
+                        (false, _) if is_correct => 100.0,
+                        _ => 0.0,
+                    };
+                    let mut text = String::new();
+                    item.html(*c, &mut text);
+                    let feedback = c
+                        .children()
+                        .find(|f| is(*f, "feedbackinline"))
+                        .map(all_text)
+                        .filter(|f| !f.is_empty())
+                        .map(|f| Text {
+                            format: TextFormat::Html,
+                            text: f,
+                        });
+                    ChoiceOption {
+                        id: option_id(i),
+                        text: Text {
+                            format: TextFormat::Html,
+                            text: text.trim().to_string(),
+                        },
+                        weight: (weight * 1e5).round() / 1e5,
+                        feedback,
+                    }
+                })
+                .collect();
+            Ok(Body::Choice { multiple, options })
+        }
+        "textentryinteraction" => {
+            let base_type = declaration.map(|d| d.base_type.as_str()).unwrap_or("string");
+            if matches!(base_type, "float" | "integer") {
+                let answers = correct
+                    .iter()
+                    .map(|v| {
+                        let value = v
+                            .trim()
+                            .parse::<f64>()
+                            .ok()
+                            .filter(|n| n.is_finite())
+                            .ok_or_else(|| format!("“{v}” is not a number."))?;
+                        Ok(NumericAnswer {
+                            accepts: NumericMatch::Tolerance {
+                                value,
+                                tolerance: 0.0,
+                            },
+                            weight: 100.0,
+                            feedback: None,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                return Ok(Body::Numeric { answers });
+            }
+            let best = mapping.iter().map(|(_, v, _)| *v).fold(0.0_f64, f64::max);
+            let mut answers: Vec<AcceptedAnswer> = correct
+                .iter()
+                .map(|v| AcceptedAnswer {
+                    text: v.clone(),
+                    weight: 100.0,
+                    feedback: None,
+                })
+                .collect();
+            for (k, v, _) in mapping {
+                if *v > 0.0 && !answers.iter().any(|a| &a.text == k) {
+                    answers.push(AcceptedAnswer {
+                        text: k.clone(),
+                        weight: (v / best * 100.0 * 1e5).round() / 1e5,
+                        feedback: None,
+                    });
+                }
+            }
+            // QTI compares strings exactly unless a mapping entry says otherwise.
+            let case_sensitive = mapping.is_empty() || mapping.iter().any(|(_, _, cs)| *cs);
+            Ok(Body::ShortAnswer {
+                answers,
+                case_sensitive,
+            })
+        }
+        _ => Ok(Body::Essay {
+            grader_guidance: None,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_both_versions_meet() {
+        assert_eq!(key("qti-choice-interaction"), "choiceinteraction");
+        assert_eq!(key("choiceInteraction"), "choiceinteraction");
+        assert_eq!(key("response-identifier"), "responseidentifier");
+        assert_eq!(key("responseIdentifier"), "responseidentifier");
+    }
+
+    #[test]
+    fn scripts_handlers_and_styles_never_reach_the_stem() {
+        let parsed = parse_item(
+            r#"<assessmentItem identifier="x" title="X"><itemBody><p onclick="evil()" style="x">Hi<script>alert(1)</script></p><extendedTextInteraction responseIdentifier="R"/></itemBody></assessmentItem>"#,
+        );
+        assert_eq!(parsed.questions.len(), 1, "{parsed:?}");
+        assert_eq!(parsed.questions[0].content.stem.text, "<p>Hi</p>");
+    }
+}
