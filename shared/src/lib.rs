@@ -4,7 +4,7 @@
 
 pub mod domain;
 pub mod grading;
-#[cfg(feature = "import")]
+#[cfg(feature = "interchange")]
 pub mod import;
 pub mod question;
 pub mod review;

@@ -6,7 +6,7 @@
 //! This test reads `../shared`, which is not part of the repository: where a clone has no
 //! `../shared` beside it, it prints a notice and passes without checking anything. The
 //! repository's own fixtures (`tests/gift_fixtures.rs`) test the importer in any clone.
-#![cfg(feature = "import")]
+#![cfg(feature = "interchange")]
 
 use serde_json::{json, Value};
 use shared::import::gift;

@@ -1,6 +1,6 @@
 //! Vigil's GIFT importer on the repository's own fixtures (any clone can run these), and on
 //! arbitrary input, which it must never panic on.
-#![cfg(feature = "import")]
+#![cfg(feature = "interchange")]
 
 use proptest::prelude::*;
 use shared::import::{gift, Location};

@@ -1,6 +1,6 @@
 //! Vigil's Moodle XML and Aiken importers on the repository's own fixtures, and on arbitrary
 //! input, which they must never panic on.
-#![cfg(feature = "import")]
+#![cfg(feature = "interchange")]
 
 use proptest::prelude::*;
 use shared::import::{aiken, moodle_xml, Location};

@@ -1,6 +1,6 @@
 //! Vigil's QTI importer on the repository's own QTI 3.0 package and QTI 2.1 item, and on
 //! packages built to attack it: zip bombs, paths out of the package, too many entries.
-#![cfg(feature = "import")]
+#![cfg(feature = "interchange")]
 
 use shared::import::qti::{self, package};
 use shared::import::Location;

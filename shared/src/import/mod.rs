@@ -2,7 +2,7 @@
 //! (bytes in, questions and findings out: no IO), never panics on any input, and says what it
 //! skipped and why, with the line or item it skipped, so nothing is dropped silently.
 //!
-//! Compiled only with the `import` feature, which the server enables: the browser's bundle never
+//! Compiled only with the `interchange` feature, which the server enables: the browser's bundle never
 //! carries these parsers.
 
 pub mod aiken;
