@@ -3,6 +3,8 @@
 //! same definitions compile into the wasm bundle and are tested once.
 
 pub mod domain;
+#[cfg(feature = "interchange")]
+pub mod export;
 pub mod grading;
 #[cfg(feature = "interchange")]
 pub mod import;

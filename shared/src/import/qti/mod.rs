@@ -147,7 +147,10 @@ impl Item<'_> {
                 continue;
             }
             let name = key(child.tag_name().name());
-            if name.ends_with("interaction") || name.contains("feedback") || name == "prompt" {
+            if name.ends_with("interaction")
+                || name.contains("feedback")
+                || matches!(name.as_str(), "prompt" | "rubricblock")
+            {
                 continue;
             }
             if matches!(name.as_str(), "script" | "style" | "object" | "iframe") {
@@ -157,6 +160,7 @@ impl Item<'_> {
                 self.html(child, out);
                 continue;
             }
+            let start = out.len();
             out.push('<');
             out.push_str(&name);
             for a in child.attributes() {
@@ -178,7 +182,13 @@ impl Item<'_> {
             }
             out.push('>');
             if !matches!(name.as_str(), "br" | "img" | "hr") {
+                let inner = out.len();
                 self.html(child, out);
+                if out[inner..].trim().is_empty() {
+                    // An element left empty (it held only an interaction) is dropped whole.
+                    out.truncate(start);
+                    continue;
+                }
                 out.push_str("</");
                 out.push_str(&name);
                 out.push('>');
@@ -399,6 +409,35 @@ fn interaction_body(
             let multiple = attr(interaction, "maxchoices").map(str::trim).unwrap_or("1") != "1";
             let choices: Vec<Node> = children(interaction, "simplechoice").collect();
             let positive: f64 = mapping.iter().map(|(_, v, _)| *v).filter(|v| *v > 0.0).sum();
+            let ids: Vec<String> = choices
+                .iter()
+                .map(|c| attr(*c, "identifier").unwrap_or_default().to_ascii_lowercase())
+                .collect();
+            // Two choices named true and false are a true/false question (Vigil's own export).
+            if !multiple
+                && ids.len() == 2
+                && ids.iter().any(|i| i == "true")
+                && ids.iter().any(|i| i == "false")
+            {
+                let feedback = |which: &str| {
+                    choices
+                        .iter()
+                        .zip(&ids)
+                        .find(|(_, id)| id.as_str() == which)
+                        .and_then(|(c, _)| c.children().find(|f| is(*f, "feedbackinline")))
+                        .map(all_text)
+                        .filter(|f| !f.is_empty())
+                        .map(|f| Text {
+                            format: TextFormat::Html,
+                            text: f,
+                        })
+                };
+                return Ok(Body::TrueFalse {
+                    correct: correct.iter().any(|v| v.eq_ignore_ascii_case("true")),
+                    feedback_true: feedback("true"),
+                    feedback_false: feedback("false"),
+                });
+            }
             let options = choices
                 .iter()
                 .enumerate()
@@ -439,6 +478,15 @@ fn interaction_body(
         "textentryinteraction" => {
             let base_type = declaration.map(|d| d.base_type.as_str()).unwrap_or("string");
             if matches!(base_type, "float" | "integer") {
+                // An absolute tolerance in the response processing (`equal`), if there is one.
+                let tolerance = interaction
+                    .document()
+                    .descendants()
+                    .filter(|n| is(*n, "equal") && attr(*n, "tolerancemode") == Some("absolute"))
+                    .find_map(|n| attr(n, "tolerance"))
+                    .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
+                    .filter(|t| t.is_finite() && *t >= 0.0)
+                    .unwrap_or(0.0);
                 let answers = correct
                     .iter()
                     .map(|v| {
@@ -449,10 +497,7 @@ fn interaction_body(
                             .filter(|n| n.is_finite())
                             .ok_or_else(|| format!("“{v}” is not a number."))?;
                         Ok(NumericAnswer {
-                            accepts: NumericMatch::Tolerance {
-                                value,
-                                tolerance: 0.0,
-                            },
+                            accepts: NumericMatch::Tolerance { value, tolerance },
                             weight: 100.0,
                             feedback: None,
                         })
@@ -485,9 +530,25 @@ fn interaction_body(
                 case_sensitive,
             })
         }
-        _ => Ok(Body::Essay {
-            grader_guidance: None,
-        }),
+        _ => {
+            // Guidance for scorers sits in a rubric block that candidates never see.
+            let rubric = interaction
+                .document()
+                .descendants()
+                .find(|n| is(*n, "rubricblock") && attr(*n, "view").is_some_and(|v| v.contains("scorer")));
+            let grader_guidance = rubric.map(|r| {
+                let mut html = String::new();
+                let body = r.children().find(|c| is(*c, "contentbody")).unwrap_or(r);
+                item.html(body, &mut html);
+                Text {
+                    format: TextFormat::Html,
+                    text: html.trim().to_string(),
+                }
+            });
+            Ok(Body::Essay {
+                grader_guidance: grader_guidance.filter(|g| !g.is_blank()),
+            })
+        }
     }
 }
 
