@@ -19,6 +19,9 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// Bad input named field by field, so a form can show each message beside its field.
+    #[error("{}", join_fields(.0))]
+    InvalidFields(Vec<shared::question::FieldError>),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -35,7 +38,7 @@ impl AppError {
             AppError::Unauthenticated => 401,
             AppError::Forbidden | AppError::NotAllowed(_) => 403,
             AppError::NotFound(_) => 404,
-            AppError::Invalid(_) => 400,
+            AppError::Invalid(_) | AppError::InvalidFields(_) => 400,
             AppError::Conflict(_) => 409,
             AppError::TooManyRequests(_) => 429,
             AppError::Internal => 500,
@@ -44,12 +47,23 @@ impl AppError {
     }
 }
 
+fn join_fields(fields: &[shared::question::FieldError]) -> String {
+    fields
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// On the wire an error is `{"error": "Forbidden", "message": "You do not have access to this."}`:
-/// a stable kind for programs and the sentence a person reads.
+/// a stable kind for programs and the sentence a person reads (and, for bad fields, `fields`:
+/// each field's name and message).
 #[derive(Serialize, Deserialize)]
 struct Wire {
     error: String,
     message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    fields: Vec<shared::question::FieldError>,
 }
 
 impl AppError {
@@ -60,6 +74,7 @@ impl AppError {
             AppError::NotAllowed(_) => "NotAllowed",
             AppError::NotFound(_) => "NotFound",
             AppError::Invalid(_) => "Invalid",
+            AppError::InvalidFields(_) => "InvalidFields",
             AppError::Conflict(_) => "Conflict",
             AppError::TooManyRequests(_) => "TooManyRequests",
             AppError::Internal => "Internal",
@@ -73,6 +88,10 @@ impl Serialize for AppError {
         Wire {
             error: self.kind().to_string(),
             message: self.to_string(),
+            fields: match self {
+                AppError::InvalidFields(fields) => fields.clone(),
+                _ => Vec::new(),
+            },
         }
         .serialize(s)
     }
@@ -80,13 +99,18 @@ impl Serialize for AppError {
 
 impl<'de> Deserialize<'de> for AppError {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let Wire { error, message } = Wire::deserialize(d)?;
+        let Wire {
+            error,
+            message,
+            fields,
+        } = Wire::deserialize(d)?;
         Ok(match error.as_str() {
             "Unauthenticated" => AppError::Unauthenticated,
             "Forbidden" => AppError::Forbidden,
             "NotAllowed" => AppError::NotAllowed(message),
             "NotFound" => AppError::NotFound(message),
             "Invalid" => AppError::Invalid(message),
+            "InvalidFields" => AppError::InvalidFields(fields),
             "Conflict" => AppError::Conflict(message),
             "TooManyRequests" => AppError::TooManyRequests(message),
             "Unreachable" => AppError::Unreachable,
@@ -149,6 +173,10 @@ mod tests {
         for e in [
             AppError::Forbidden,
             AppError::Invalid("Bad date.".into()),
+            AppError::InvalidFields(vec![shared::question::FieldError {
+                field: "stem".into(),
+                message: "Write the question's text.".into(),
+            }]),
             AppError::Internal,
         ] {
             let json = serde_json::to_value(&e).unwrap();

@@ -2,6 +2,7 @@
 //! telemetry envelope and the rules that turn telemetry into flags. Pure Rust, no IO, so the
 //! same definitions compile into the wasm bundle and are tested once.
 
+pub mod authoring;
 pub mod domain;
 #[cfg(feature = "interchange")]
 pub mod export;

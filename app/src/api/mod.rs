@@ -2,6 +2,7 @@
 //! `server::guard` or the session's owner), then does its work through `server::db`.
 
 pub mod auth;
+pub mod banks;
 pub mod enrollments;
 pub mod exams;
 pub mod grading;
@@ -9,3 +10,16 @@ pub mod invitations;
 pub mod player;
 pub mod review;
 pub mod telemetry;
+
+/// Longest id accepted from a request (ours are 36 characters).
+#[cfg(feature = "ssr")]
+const MAX_ID: usize = 64;
+
+/// Refuses an id no row could have, before it reaches a query.
+#[cfg(feature = "ssr")]
+pub(crate) fn check_id(id: &str) -> Result<(), crate::error::AppError> {
+    if id.is_empty() || id.len() > MAX_ID {
+        return Err(crate::error::AppError::Invalid("That id is malformed.".into()));
+    }
+    Ok(())
+}

@@ -7,17 +7,8 @@ use leptos::server_fn::codec::Json;
 use shared::review::ReviewAction;
 use shared::{FlagStatus, FlagType, ReviewState, Severity};
 
-/// Longest id accepted from a request (ours are 36 characters).
 #[cfg(feature = "ssr")]
-const MAX_ID: usize = 64;
-
-#[cfg(feature = "ssr")]
-fn check_id(id: &str) -> Result<(), AppError> {
-    if id.is_empty() || id.len() > MAX_ID {
-        return Err(AppError::Invalid("That id is malformed.".into()));
-    }
-    Ok(())
-}
+use super::check_id;
 
 /// One page of the review queue across the organisations where the caller reviews.
 #[server(prefix = "/api", endpoint = "review_queue", input = Json)]

@@ -29,6 +29,17 @@ pub fn ExamStartPage() -> impl IntoView {
 #[component]
 fn ExamIntro(info: ExamInfo) -> impl IntoView {
     let consent = RwSignal::new(false);
+    // A box ticked before the page's code has loaded (a slow connection) stays ticked: the
+    // server-rendered box is never reset on hydration (an attribute, not a property), and its
+    // state is read once the code runs.
+    let consent_box = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = consent_box.get() {
+            if input.checked() {
+                consent.set(true);
+            }
+        }
+    });
     let exam_id = info.exam_id.clone();
     let start = Action::new(move |agreed: &bool| start_exam(exam_id.clone(), *agreed));
     let result = start.value();
@@ -66,7 +77,7 @@ fn ExamIntro(info: ExamInfo) -> impl IntoView {
                     {proctored.then(|| view! { <MonitoringNotice /> })}
                     {proctored.then(|| view! {
                         <label class="check">
-                            <input type="checkbox" prop:checked=consent on:change=move |ev| consent.set(event_target_checked(&ev)) />
+                            <input type="checkbox" node_ref=consent_box checked=move || consent.get() on:change=move |ev| consent.set(event_target_checked(&ev)) />
                             "I have read what is monitored during this exam and I agree to it."
                         </label>
                     })}

@@ -4,6 +4,7 @@
 pub mod accommodations;
 pub mod attempts;
 pub mod auth;
+pub mod authoring;
 pub mod db;
 pub mod deadlines;
 pub mod demo;

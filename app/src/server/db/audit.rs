@@ -16,6 +16,8 @@ pub const FLAG_RAISED_BY_REVIEWER: &str = "FLAG_RAISED_BY_REVIEWER";
 pub const REVIEW_STATE_CHANGED: &str = "REVIEW_STATE_CHANGED";
 pub const RELAXATIONS_SET: &str = "RELAXATIONS_SET";
 pub const EXAM_SETTING_CHANGED: &str = "EXAM_SETTING_CHANGED";
+pub const BANK_CREATED: &str = "BANK_CREATED";
+pub const AUTHORING_STATUS_CHANGED: &str = "AUTHORING_STATUS_CHANGED";
 
 pub struct Entry<'a> {
     pub action: &'a str,

@@ -3,6 +3,8 @@
 
 pub mod answers;
 pub mod audit;
+pub mod authoring_history;
+pub mod banks;
 pub mod enrollments;
 pub mod events;
 pub mod exam_sessions;
@@ -11,6 +13,7 @@ pub mod flags;
 pub mod invitations;
 pub mod orgs;
 pub mod outbox;
+pub mod question_versions;
 pub mod review_history;
 pub mod sessions;
 pub mod users;

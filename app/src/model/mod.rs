@@ -1,5 +1,7 @@
 //! What server functions return to pages. Plain data, serialisable both ways.
 
+pub mod authoring;
+
 use serde::{Deserialize, Serialize};
 use shared::{FlagStatus, FlagType, ReviewState, Role, SessionStatus, Severity};
 
