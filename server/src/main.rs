@@ -2,6 +2,7 @@
 //! `vigil`: serves the app. `vigil --demo` seeds demo data first; `vigil seed-demo` only seeds;
 //! `vigil seed-load N` and `vigil seed-review [SESSIONS [EVENTS]]` seed data for the benchmarks.
 
+mod bank_files;
 mod config;
 mod exports;
 mod review_live;

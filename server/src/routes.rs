@@ -3,9 +3,10 @@
 use crate::config::Config;
 use app::server::{db, AppState};
 use app::{shell, App};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRef, State};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use http::{Request, StatusCode};
 use leptos::prelude::*;
@@ -49,6 +50,13 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
         .route("/ws/telemetry/{session_id}", get(crate::telemetry_ws::upgrade))
         .route("/api/review/live", get(crate::review_live::stream))
         .route("/exports/exams/{exam_id}/sessions.csv", get(crate::exports::sessions_csv))
+        .route(
+            "/api/banks/{bank_id}/import",
+            post(crate::bank_files::import_preview).layer(DefaultBodyLimit::max(
+                app::server::authoring::import::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/files/{file_id}", get(crate::bank_files::file))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

@@ -9,6 +9,7 @@ pub mod export;
 pub mod grading;
 #[cfg(feature = "interchange")]
 pub mod import;
+pub mod media;
 pub mod question;
 pub mod review;
 pub mod roles;

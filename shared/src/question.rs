@@ -201,6 +201,53 @@ pub struct QuestionContent {
     pub source_id: Option<String>,
 }
 
+impl QuestionContent {
+    /// Calls `f` on every text of the question that a person reads (stem, feedback, options,
+    /// prompts, guidance): what an import rewrites when its files get their new addresses.
+    pub fn for_each_text(&mut self, mut f: impl FnMut(&mut String)) {
+        f(&mut self.stem.text);
+        let feedback = |t: &mut Option<Text>, f: &mut dyn FnMut(&mut String)| {
+            if let Some(t) = t {
+                f(&mut t.text);
+            }
+        };
+        feedback(&mut self.general_feedback, &mut f);
+        match &mut self.body {
+            Body::Choice { options, .. } => {
+                for o in options {
+                    f(&mut o.text.text);
+                    feedback(&mut o.feedback, &mut f);
+                }
+            }
+            Body::TrueFalse {
+                feedback_true,
+                feedback_false,
+                ..
+            } => {
+                feedback(feedback_true, &mut f);
+                feedback(feedback_false, &mut f);
+            }
+            Body::ShortAnswer { answers, .. } => {
+                for a in answers {
+                    feedback(&mut a.feedback, &mut f);
+                }
+            }
+            Body::Numeric { answers } => {
+                for a in answers {
+                    feedback(&mut a.feedback, &mut f);
+                }
+            }
+            Body::Matching { pairs } => {
+                for p in pairs {
+                    f(&mut p.prompt.text);
+                }
+            }
+            Body::Essay { grader_guidance } => feedback(grader_guidance, &mut f),
+            Body::Description => {}
+        }
+    }
+}
+
 /// Limits on what one question may hold; far above any real question, far below what would
 /// hurt the server or a candidate's browser.
 pub mod limits {

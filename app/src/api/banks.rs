@@ -149,3 +149,17 @@ pub async fn get_question_history(question_id: String) -> Result<QuestionHistory
         .await,
     )
 }
+
+/// Writes what an import's preview showed (the preview is `POST /api/banks/{id}/import`, a
+/// plain route that takes the file as the request body).
+#[server(prefix = "/api", endpoint = "commit_import")]
+pub async fn commit_import(upload_id: String) -> Result<crate::model::authoring::ImportResult, AppError> {
+    use crate::server::{authoring, respond, state};
+    respond(
+        async {
+            check_id(&upload_id)?;
+            authoring::import::commit(&state()?, &upload_id).await
+        }
+        .await,
+    )
+}

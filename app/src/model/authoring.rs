@@ -72,3 +72,90 @@ pub struct QuestionHistory {
     pub versions: Vec<QuestionVersion>,
     pub changes: Vec<StatusChange>,
 }
+
+/// The formats a bank imports from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ImportFormat {
+    Gift,
+    Aiken,
+    MoodleXml,
+    QtiItem,
+    QtiPackage,
+}
+
+impl ImportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportFormat::Gift => "GIFT",
+            ImportFormat::Aiken => "AIKEN",
+            ImportFormat::MoodleXml => "MOODLE_XML",
+            ImportFormat::QtiItem => "QTI_ITEM",
+            ImportFormat::QtiPackage => "QTI_PACKAGE",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ImportFormat> {
+        [
+            Self::Gift,
+            Self::Aiken,
+            Self::MoodleXml,
+            Self::QtiItem,
+            Self::QtiPackage,
+        ]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ImportFormat::Gift => "Moodle GIFT",
+            ImportFormat::Aiken => "Aiken",
+            ImportFormat::MoodleXml => "Moodle XML",
+            ImportFormat::QtiItem => "QTI item",
+            ImportFormat::QtiPackage => "QTI package",
+        }
+    }
+}
+
+/// One question an import would create (or leave, as a duplicate).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportItem {
+    /// Where in the file: "line 12", "item 3", "items/q1.xml".
+    pub location: String,
+    pub title: String,
+    /// "single choice", "essay"…
+    pub kind: String,
+    pub category: Option<String>,
+    /// Already in the bank (same identifier, or the same content): it will not be imported again.
+    pub duplicate: bool,
+    pub files: usize,
+}
+
+/// Something worth knowing about an import: what was skipped or changed, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportFinding {
+    pub location: String,
+    pub skipped: bool,
+    pub message: String,
+}
+
+/// What an import would do, before anything is written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportPreview {
+    pub upload_id: String,
+    pub bank_id: String,
+    pub filename: String,
+    pub format: ImportFormat,
+    pub items: Vec<ImportItem>,
+    pub findings: Vec<ImportFinding>,
+    pub new_questions: usize,
+    pub duplicates: usize,
+}
+
+/// What a committed import wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportResult {
+    pub created: usize,
+    pub duplicates: usize,
+    pub files: usize,
+}

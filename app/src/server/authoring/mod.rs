@@ -4,6 +4,7 @@
 //! it read (no check-then-write race), with a history row and an audit entry.
 
 pub mod banks;
+pub mod import;
 pub mod questions;
 
 use super::db::banks::BankRow;
@@ -23,10 +24,21 @@ pub(crate) async fn bank_for(
     bank_id: &str,
     allowed: &[Role],
 ) -> Result<(Caller, BankRow), AppError> {
+    let user = super::auth::current_user(state).await?;
+    bank_checked(state, user, bank_id, allowed).await
+}
+
+/// [`bank_for`] for a caller already signed in (plain routes: uploads, files).
+pub async fn bank_checked(
+    state: &AppState,
+    user: super::db::users::UserRow,
+    bank_id: &str,
+    allowed: &[Role],
+) -> Result<(Caller, BankRow), AppError> {
     let bank = super::db::banks::find(&state.pool, bank_id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such question bank.".into()))?;
-    let caller = guard::require_role(state, &bank.org_id, allowed).await?;
+    let caller = guard::check(state, user, &bank.org_id, allowed).await?;
     Ok((caller, bank))
 }
 

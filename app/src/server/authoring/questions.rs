@@ -9,7 +9,7 @@ use shared::authoring::{self, AuthoringAction, AuthoringStatus, Edit, AUTHORS, B
 use shared::question::{Body, QuestionContent};
 
 /// The kind stored beside a version: what the player delivers, or what it cannot yet.
-fn kind_name(body: &Body) -> &'static str {
+pub(crate) fn kind_name(body: &Body) -> &'static str {
     match (body.kind(), body) {
         (Some(kind), _) => kind.as_str(),
         (None, Body::Matching { .. }) => "MATCHING",

@@ -18,6 +18,7 @@ pub const RELAXATIONS_SET: &str = "RELAXATIONS_SET";
 pub const EXAM_SETTING_CHANGED: &str = "EXAM_SETTING_CHANGED";
 pub const BANK_CREATED: &str = "BANK_CREATED";
 pub const AUTHORING_STATUS_CHANGED: &str = "AUTHORING_STATUS_CHANGED";
+pub const QUESTIONS_IMPORTED: &str = "QUESTIONS_IMPORTED";
 
 pub struct Entry<'a> {
     pub action: &'a str,

@@ -4,12 +4,14 @@
 pub mod answers;
 pub mod audit;
 pub mod authoring_history;
+pub mod bank_files;
 pub mod banks;
 pub mod enrollments;
 pub mod events;
 pub mod exam_sessions;
 pub mod exams;
 pub mod flags;
+pub mod imports;
 pub mod invitations;
 pub mod orgs;
 pub mod outbox;

@@ -182,3 +182,12 @@ pub async fn drafts_in_bank<'e>(
     .fetch_all(db)
     .await
 }
+
+/// The source identifiers (or content fingerprints) of a bank's questions: what an import
+/// compares with, so one file imported twice adds nothing the second time.
+pub async fn source_ids<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT source_id FROM questions WHERE bank_id = $1 AND source_id IS NOT NULL")
+        .bind(bank_id)
+        .fetch_all(db)
+        .await
+}

@@ -1,0 +1,82 @@
+//! Plain routes for question banks' files: an import's upload (the file as the request body,
+//! answered with its preview) and the images of questions, served only to people who may read
+//! the bank.
+
+use crate::routes::ServerState;
+use app::error::AppError;
+use app::server::{auth, authoring, db};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    filename: Option<String>,
+}
+
+fn check_id(id: &str) -> Result<(), AppError> {
+    if id.is_empty() || id.len() > 64 {
+        return Err(AppError::Invalid("That id is malformed.".into()));
+    }
+    Ok(())
+}
+
+/// `POST /api/banks/{bank_id}/import?filename=…`: the preview of an import.
+pub async fn import_preview(
+    State(state): State<ServerState>,
+    Path(bank_id): Path<String>,
+    Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let app = state.app;
+    let result = async {
+        check_id(&bank_id)?;
+        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let filename = query.filename.unwrap_or_else(|| "upload".into());
+        authoring::import::preview(&app, user, &bank_id, &filename, &body).await
+    }
+    .await;
+    match result {
+        Ok(preview) => Json(preview).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /files/{file_id}`: an image of a bank's question.
+pub async fn file(
+    State(state): State<ServerState>,
+    Path(file_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let app = state.app;
+    let result = async {
+        check_id(&file_id)?;
+        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let file = db::bank_files::find(&app.pool, &file_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("There is no such file.".into()))?;
+        authoring::bank_checked(&app, user, &file.bank_id, shared::authoring::BANK_READERS).await?;
+        Ok::<_, AppError>(file)
+    }
+    .await;
+    match result {
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, file.content_type),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
+                (
+                    header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; sandbox".into(),
+                ),
+                (header::CACHE_CONTROL, "private, max-age=3600".into()),
+            ],
+            file.content,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
