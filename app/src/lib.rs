@@ -23,10 +23,10 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    exam_start::ExamStartPage, grading::GradingPage, grading_sheet::GradingSheetPage, home::HomePage,
-    invitation::InvitationPage, manage::ManagePage, not_found::NotFound, player::PlayerPage,
-    result::ResultPage, review::ReviewPage, review::SessionReviewPage, roster::RosterPage,
-    signin::SignInPage, signup::SignUpPage,
+    banks::bank::BankPage, banks::BanksPage, exam_start::ExamStartPage, grading::GradingPage,
+    grading_sheet::GradingSheetPage, home::HomePage, invitation::InvitationPage, manage::ManagePage,
+    not_found::NotFound, player::PlayerPage, result::ResultPage, review::ReviewPage,
+    review::SessionReviewPage, roster::RosterPage, signin::SignInPage, signup::SignUpPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("manage/exams/:exam_id") view=RosterPage />
                     <Route path=path!("invitations/:token") view=InvitationPage />
                     <Route path=path!("grading") view=GradingPage />
+                    <Route path=path!("banks") view=BanksPage />
+                    <Route path=path!("banks/:bank_id") view=BankPage />
                     <Route path=path!("grading/sessions/:session_id") view=GradingSheetPage />
                 </Routes>
             </main>

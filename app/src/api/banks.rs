@@ -1,7 +1,7 @@
 //! The authoring doors: who may call, what goes in. The work is in `server::authoring`.
 
 use crate::error::AppError;
-use crate::model::authoring::{Bank, BankSummary, QuestionHistory, Saved};
+use crate::model::authoring::{Bank, BankOrg, BankSummary, QuestionHistory, Saved};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use shared::authoring::{AuthoringAction, AuthoringStatus};
@@ -9,6 +9,13 @@ use shared::question::QuestionContent;
 
 #[cfg(feature = "ssr")]
 use super::check_id;
+
+/// The organisations whose banks the caller may read.
+#[server(prefix = "/api", endpoint = "bank_orgs")]
+pub async fn bank_orgs() -> Result<Vec<BankOrg>, AppError> {
+    use crate::server::{authoring, respond, state};
+    respond(async { authoring::banks::orgs(&state()?).await }.await)
+}
 
 /// The question banks of an organisation, matching `search` (name or description).
 #[server(prefix = "/api", endpoint = "banks")]

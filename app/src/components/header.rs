@@ -28,12 +28,14 @@ pub fn Header() -> impl IntoView {
                             let reviewer = me.has_any(shared::roles::REVIEWERS);
                             let manager = me.has_any(shared::roles::ENROLLMENT_MANAGERS);
                             let grader = me.has_any(shared::roles::GRADERS);
+                            let bank_reader = me.has_any(shared::authoring::BANK_READERS);
                             view! {
                                 <nav aria-label="Main">
                                     <A href="/">"Dashboard"</A>
                                     {reviewer.then(|| view! { <A href="/review">"Review queue"</A> })}
                                     {manager.then(|| view! { <A href="/manage">"Enrollments"</A> })}
                                     {grader.then(|| view! { <A href="/grading">"Grading"</A> })}
+                                    {bank_reader.then(|| view! { <A href="/banks">"Question banks"</A> })}
                                 </nav>
                                 <div class="account">
                                     <span class="who" data-testid="signed-in-as">{me.display_name.clone()}</span>

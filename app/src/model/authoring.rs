@@ -159,3 +159,12 @@ pub struct ImportResult {
     pub duplicates: usize,
     pub files: usize,
 }
+
+/// An organisation whose banks the caller may read, and whether they may write there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankOrg {
+    pub org_id: String,
+    pub name: String,
+    pub can_author: bool,
+    pub can_review: bool,
+}

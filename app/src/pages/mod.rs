@@ -1,3 +1,4 @@
+pub mod banks;
 pub mod exam_start;
 pub mod grading;
 pub mod grading_sheet;

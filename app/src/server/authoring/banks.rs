@@ -2,7 +2,7 @@
 
 use super::{actor, bank_details, bank_for, status, tags_from};
 use crate::error::AppError;
-use crate::model::authoring::{Bank, BankSummary};
+use crate::model::authoring::{Bank, BankOrg, BankSummary};
 use crate::server::db::{self, authoring_history::Change};
 use crate::server::{guard, new_id, now_ms, AppState};
 use shared::authoring::{self, AuthoringAction, AuthoringStatus, AUTHORS, BANK_READERS};
@@ -215,4 +215,20 @@ pub async fn act(
     .await?;
     tx.commit().await?;
     Ok(to)
+}
+
+/// The organisations whose banks the caller may read.
+pub async fn orgs(state: &AppState) -> Result<Vec<BankOrg>, AppError> {
+    let user = crate::server::auth::current_user(state).await?;
+    let mut out = Vec::new();
+    for org_id in db::orgs::orgs_with_role(&state.pool, &user.id, BANK_READERS).await? {
+        let roles = db::orgs::roles_in_org(&state.pool, &user.id, &org_id).await?;
+        out.push(BankOrg {
+            name: db::orgs::name(&state.pool, &org_id).await?,
+            can_author: shared::roles::permits(&roles, AUTHORS),
+            can_review: shared::roles::permits(&roles, &[shared::Role::QualityAssurance]),
+            org_id,
+        });
+    }
+    Ok(out)
 }

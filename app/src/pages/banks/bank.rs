@@ -1,0 +1,223 @@
+//! One bank: its details and state, its questions' latest versions with what each person may
+//! do to them (submit, approve, reject with a reason, archive), and the import panel.
+
+use super::import::ImportPanel;
+use super::StatusBadge;
+use crate::api::banks::{bank_orgs, get_bank, BankAction, QuestionAction};
+use crate::components::feedback::{ErrorNotice, Loading};
+use crate::format::datetime;
+use crate::model::authoring::{Bank, BankOrg, QuestionVersion};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use shared::authoring::{AuthoringAction, AuthoringStatus};
+
+/// What the caller may do in the bank's organisation.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct May {
+    author: bool,
+    review: bool,
+}
+
+#[component]
+pub fn BankPage() -> impl IntoView {
+    let params = use_params_map();
+    let bank_id = move || params.read().get("bank_id").unwrap_or_default();
+    let bank_act = ServerAction::<BankAction>::new();
+    let question_act = ServerAction::<QuestionAction>::new();
+    let imported = RwSignal::new(0_u32);
+    let data = Resource::new(
+        move || {
+            (
+                bank_id(),
+                bank_act.version().get(),
+                question_act.version().get(),
+                imported.get(),
+            )
+        },
+        |(id, ..)| async move {
+            let bank = get_bank(id).await?;
+            let orgs = bank_orgs().await?;
+            Ok::<_, crate::error::AppError>((bank, orgs))
+        },
+    );
+    view! {
+        <Title text="Question bank" />
+        <p><a href="/banks">"← All question banks"</a></p>
+        <Transition fallback=|| view! { <Loading label="Loading the bank…" /> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((bank, orgs)) => {
+                        let org: Option<BankOrg> = orgs.into_iter().find(|o| o.org_id == bank.org_id);
+                        let may = May {
+                            author: org.as_ref().is_some_and(|o| o.can_author),
+                            review: org.as_ref().is_some_and(|o| o.can_review),
+                        };
+                        view! { <BankView bank may bank_act question_act imported /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn BankView(
+    bank: Bank,
+    may: May,
+    bank_act: ServerAction<BankAction>,
+    question_act: ServerAction<QuestionAction>,
+    imported: RwSignal<u32>,
+) -> impl IntoView {
+    let errors = move || {
+        bank_act
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| question_act.value().get().and_then(Result::err))
+    };
+    let bank_id = bank.id.clone();
+    let submit_bank = {
+        let bank_id = bank_id.clone();
+        move |_| {
+            bank_act.dispatch(BankAction {
+                bank_id: bank_id.clone(),
+                action: AuthoringAction::Submit,
+            });
+        }
+    };
+    let can_submit = may.author && matches!(bank.status, AuthoringStatus::Draft | AuthoringStatus::Rejected);
+    let questions = bank.questions.clone();
+    let archived = bank.status == AuthoringStatus::Archived;
+    view! {
+        <Title text=bank.name.clone() />
+        <header class="bank-header">
+            <h1>{bank.name.clone()}</h1>
+            <StatusBadge status=bank.status />
+        </header>
+        {(!bank.description.is_empty()).then(|| view! { <p>{bank.description.clone()}</p> })}
+        {(!bank.tags.is_empty()).then(|| view! { <p class="muted">"Tags: " {bank.tags.join(", ")}</p> })}
+        {bank.review_reason.clone().filter(|_| bank.status == AuthoringStatus::Rejected).map(|r| view! {
+            <div class="notice notice-warning" role="note"><strong>"Rejected: "</strong>{r}</div>
+        })}
+        {can_submit.then(|| view! {
+            <button class="btn btn-primary" on:click=submit_bank disabled=move || bank_act.pending().get()>
+                "Submit the bank and its drafts for review"
+            </button>
+        })}
+        <div aria-live="assertive">{move || errors().map(|error| view! { <ErrorNotice error /> })}</div>
+
+        <section aria-labelledby="questions-title">
+            <h2 id="questions-title">{format!("Questions ({})", questions.len())}</h2>
+            {if questions.is_empty() {
+                view! { <p class="empty">"This bank has no questions yet. Import them from a file below."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="table" data-testid="questions">
+                            <caption class="sr-only">"The latest version of each question, with its state"</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Question"</th>
+                                    <th scope="col">"Type"</th>
+                                    <th scope="col">"State"</th>
+                                    <th scope="col">"Version"</th>
+                                    <th scope="col">"Author"</th>
+                                    <th scope="col">"Actions"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {questions.into_iter().map(|q| view! { <QuestionRow q may question_act /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+        {(may.author && !archived).then(|| view! { <ImportPanel bank_id=bank_id.clone() imported /> })}
+    }
+}
+
+#[component]
+fn QuestionRow(q: QuestionVersion, may: May, question_act: ServerAction<QuestionAction>) -> impl IntoView {
+    // Which confirmation the row shows: none, a reason to reject, or archiving.
+    let asking = RwSignal::new(None::<&'static str>);
+    let reason = RwSignal::new(String::new());
+    let title = q.content.title.clone();
+    let version_id = q.version_id.clone();
+    let act = move |action: AuthoringAction| {
+        question_act.dispatch(QuestionAction {
+            version_id: version_id.clone(),
+            action,
+        });
+        asking.set(None);
+    };
+    let status = q.status;
+    let can_submit = may.author && matches!(status, AuthoringStatus::Draft | AuthoringStatus::Rejected);
+    let can_decide = may.review && status == AuthoringStatus::InReview;
+    let can_archive = may.author && status != AuthoringStatus::Archived;
+    let (a1, a2, a3, a4) = (act.clone(), act.clone(), act.clone(), act);
+    let reason_id = format!("reason-{}", q.version_id);
+    let label = title.clone();
+    view! {
+        <tr data-testid="question-row" data-title=title.clone()>
+            <td>
+                <strong>{title.clone()}</strong>
+                {q.review_reason.clone().filter(|_| status == AuthoringStatus::Rejected).map(|r| view! {
+                    <div class="muted" data-testid="review-reason">"Rejected: " {r}</div>
+                })}
+            </td>
+            <td>{q.content.body.label()}</td>
+            <td><StatusBadge status /></td>
+            <td>{format!("v{}", q.version_no)}<div class="muted">{datetime(q.updated_at)}</div></td>
+            <td>{q.author_name.clone().unwrap_or_default()}</td>
+            <td class="actions">
+                {can_submit.then(|| view! {
+                    <button class="btn btn-small" on:click=move |_| a1(AuthoringAction::Submit)
+                        aria-label=format!("Submit {label} for review")>"Submit"</button>
+                })}
+                {can_decide.then(|| {
+                    let label = title.clone();
+                    view! {
+                        <button class="btn btn-small" on:click=move |_| a2(AuthoringAction::Approve)
+                            aria-label=format!("Approve {label}")>"Approve"</button>
+                        <button class="btn btn-small btn-danger" on:click=move |_| asking.set(Some("reject"))
+                            aria-label=format!("Reject {}…", title.clone())>"Reject…"</button>
+                    }
+                })}
+                {can_archive.then(|| view! {
+                    <button class="btn btn-small btn-quiet" on:click=move |_| asking.set(Some("archive"))>"Archive…"</button>
+                })}
+                {move || match asking.get() {
+                    Some("reject") => {
+                        let a3 = a3.clone();
+                        view! {
+                            <form class="confirm" on:submit=move |ev| {
+                                ev.prevent_default();
+                                a3(AuthoringAction::Reject { reason: reason.get_untracked() });
+                            }>
+                                <label for=reason_id.clone()>"Why is it rejected? The author reads this."</label>
+                                <textarea id=reason_id.clone() required maxlength="2000" rows="2"
+                                    on:input=move |ev| reason.set(event_target_value(&ev)) prop:value=reason></textarea>
+                                <button type="submit" class="btn btn-small btn-danger">"Reject"</button>
+                                <button type="button" class="btn btn-small btn-quiet" on:click=move |_| asking.set(None)>"Cancel"</button>
+                            </form>
+                        }.into_any()
+                    }
+                    Some(_) => {
+                        let a4 = a4.clone();
+                        view! {
+                            <div class="confirm" role="group" aria-label="Confirm archiving">
+                                <p>"Archive this question? Exams keep the versions they use."</p>
+                                <button class="btn btn-small btn-danger" on:click=move |_| a4(AuthoringAction::Archive)>"Archive"</button>
+                                <button class="btn btn-small btn-quiet" on:click=move |_| asking.set(None)>"Cancel"</button>
+                            </div>
+                        }.into_any()
+                    }
+                    None => ().into_any(),
+                }}
+            </td>
+        </tr>
+    }
+}
