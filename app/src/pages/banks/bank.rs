@@ -110,8 +110,11 @@ fn BankView(
 
         <section aria-labelledby="questions-title">
             <h2 id="questions-title">{format!("Questions ({})", questions.len())}</h2>
+            {(may.author && !archived).then(|| view! {
+                <p><a class="btn btn-primary" href=format!("/banks/{}/questions/new", bank_id)>"Write a question"</a></p>
+            })}
             {if questions.is_empty() {
-                view! { <p class="empty">"This bank has no questions yet. Import them from a file below."</p> }.into_any()
+                view! { <p class="empty">"This bank has no questions yet. Write one, or import them from a file below."</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
@@ -128,7 +131,7 @@ fn BankView(
                                 </tr>
                             </thead>
                             <tbody>
-                                {questions.into_iter().map(|q| view! { <QuestionRow q may question_act /> }).collect_view()}
+                                {questions.into_iter().map(|q| view! { <QuestionRow q bank_id=bank_id.clone() may question_act /> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -140,7 +143,12 @@ fn BankView(
 }
 
 #[component]
-fn QuestionRow(q: QuestionVersion, may: May, question_act: ServerAction<QuestionAction>) -> impl IntoView {
+fn QuestionRow(
+    q: QuestionVersion,
+    bank_id: String,
+    may: May,
+    question_act: ServerAction<QuestionAction>,
+) -> impl IntoView {
     // Which confirmation the row shows: none, a reason to reject, or archiving.
     let asking = RwSignal::new(None::<&'static str>);
     let reason = RwSignal::new(String::new());
@@ -163,7 +171,7 @@ fn QuestionRow(q: QuestionVersion, may: May, question_act: ServerAction<Question
     view! {
         <tr data-testid="question-row" data-title=title.clone()>
             <td>
-                <strong>{title.clone()}</strong>
+                <a href=format!("/banks/{}/questions/{}", bank_id, q.question_id)><strong>{title.clone()}</strong></a>
                 {q.review_reason.clone().filter(|_| status == AuthoringStatus::Rejected).map(|r| view! {
                     <div class="muted" data-testid="review-reason">"Rejected: " {r}</div>
                 })}

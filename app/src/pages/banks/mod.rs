@@ -2,6 +2,7 @@
 //! One bank's page is in [`bank`], its import panel in [`import`].
 
 pub mod bank;
+pub mod editor;
 pub mod import;
 #[cfg(feature = "hydrate")]
 mod upload;
