@@ -3,6 +3,7 @@
 //! the bank.
 
 use crate::routes::ServerState;
+use app::api::check_id;
 use app::error::AppError;
 use app::server::{auth, authoring, db};
 use axum::body::Bytes;
@@ -15,13 +16,6 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 pub struct UploadQuery {
     filename: Option<String>,
-}
-
-fn check_id(id: &str) -> Result<(), AppError> {
-    if id.is_empty() || id.len() > 64 {
-        return Err(AppError::Invalid("That id is malformed.".into()));
-    }
-    Ok(())
 }
 
 /// `POST /api/banks/{bank_id}/import?filename=…`: the preview of an import.

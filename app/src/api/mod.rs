@@ -17,7 +17,7 @@ const MAX_ID: usize = 64;
 
 /// Refuses an id no row could have, before it reaches a query.
 #[cfg(feature = "ssr")]
-pub(crate) fn check_id(id: &str) -> Result<(), crate::error::AppError> {
+pub fn check_id(id: &str) -> Result<(), crate::error::AppError> {
     if id.is_empty() || id.len() > MAX_ID {
         return Err(crate::error::AppError::Invalid("That id is malformed.".into()));
     }

@@ -29,7 +29,7 @@ pub struct Loss {
 }
 
 /// Escapes text for XML content and attribute values.
-pub(crate) fn xml_escape(s: &str) -> String {
+pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

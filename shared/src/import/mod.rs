@@ -82,7 +82,33 @@ pub struct Parsed {
     pub findings: Vec<Finding>,
 }
 
+/// Parses XML without a DTD (so no entity is ever expanded) and with at most `nodes` nodes. The
+/// reason it cannot is worded to follow "The file", "The item" or "The manifest".
+pub(crate) fn xml(src: &str, nodes: u32) -> Result<roxmltree::Document<'_>, String> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: nodes,
+        ..roxmltree::ParsingOptions::default()
+    };
+    roxmltree::Document::parse_with_options(src, options).map_err(|e| match e {
+        roxmltree::Error::DtdDetected => {
+            "declares a DTD, which question files never need: it was refused (entities are never expanded)."
+                .to_string()
+        }
+        e => format!("is not well-formed XML: {e}."),
+    })
+}
+
 impl Parsed {
+    /// Keeps what happened to a question that was kept anyway.
+    fn notes(&mut self, location: &Location, notes: Vec<String>) {
+        self.findings.extend(notes.into_iter().map(|message| Finding {
+            location: location.clone(),
+            skipped: false,
+            message,
+        }));
+    }
+
     /// Keeps a question that can be saved as it is; skips one that cannot, saying why.
     fn admit(&mut self, question: ImportedQuestion) {
         let problems = question.content.problems();

@@ -17,7 +17,7 @@ use crate::question::{
     QuestionContent, Text, TextFormat,
 };
 use base64::Engine as _;
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::Node;
 
 /// Most XML nodes one file may hold: a bank of 10,000 questions needs well under a million.
 const MAX_NODES: u32 = 2_000_000;
@@ -147,19 +147,10 @@ pub fn parse(src: &str) -> Parsed {
         parsed.skip(Location::Whole, "The file is larger than 16 MB.");
         return parsed;
     }
-    let options = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: MAX_NODES,
-        ..ParsingOptions::default()
-    };
-    let doc = match Document::parse_with_options(src, options) {
+    let doc = match super::xml(src, MAX_NODES) {
         Ok(doc) => doc,
-        Err(roxmltree::Error::DtdDetected) => {
-            parsed.skip(Location::Whole, "The file declares a DTD, which Moodle XML never needs: it was refused (entities are never expanded).");
-            return parsed;
-        }
-        Err(e) => {
-            parsed.skip(Location::Whole, format!("The file is not well-formed XML: {e}."));
+        Err(reason) => {
+            parsed.skip(Location::Whole, format!("The file {reason}"));
             return parsed;
         }
     };
@@ -190,13 +181,7 @@ pub fn parse(src: &str) -> Parsed {
         };
         match question(&mut q, kind) {
             Ok(content) => {
-                for note in std::mem::take(&mut q.notes) {
-                    parsed.findings.push(super::Finding {
-                        location: location.clone(),
-                        skipped: false,
-                        message: note,
-                    });
-                }
+                parsed.notes(&location, std::mem::take(&mut q.notes));
                 parsed.admit(ImportedQuestion {
                     location,
                     category: category.clone(),

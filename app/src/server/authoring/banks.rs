@@ -49,19 +49,7 @@ pub async fn create(
         now,
     )
     .await?;
-    db::audit::record(
-        &mut *tx,
-        db::audit::Entry {
-            action: db::audit::BANK_CREATED,
-            actor_user_id: Some(&caller.user.id),
-            org_id: Some(org_id),
-            subject: Some(&id),
-            ip: None,
-            detail: None,
-        },
-        now,
-    )
-    .await?;
+    super::audit(&mut tx, db::audit::BANK_CREATED, &caller, org_id, &id, None, now).await?;
     tx.commit().await?;
     tracing::info!(bank_id = %id, "question bank created");
     Ok(id)
@@ -200,16 +188,13 @@ pub async fn act(
         to,
         changes.len() - 1
     );
-    db::audit::record(
-        &mut *tx,
-        db::audit::Entry {
-            action: db::audit::AUTHORING_STATUS_CHANGED,
-            actor_user_id: Some(&caller.user.id),
-            org_id: Some(&bank.org_id),
-            subject: Some(&bank.id),
-            ip: None,
-            detail: Some(&detail),
-        },
+    super::audit(
+        &mut tx,
+        db::audit::AUTHORING_STATUS_CHANGED,
+        &caller,
+        &bank.org_id,
+        &bank.id,
+        Some(&detail),
         now,
     )
     .await?;

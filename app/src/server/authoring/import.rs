@@ -311,16 +311,13 @@ pub async fn commit(state: &AppState, upload_id: &str) -> Result<ImportResult, A
         upload.filename,
         format.label()
     );
-    db::audit::record(
-        &mut *tx,
-        db::audit::Entry {
-            action: db::audit::QUESTIONS_IMPORTED,
-            actor_user_id: Some(&caller.user.id),
-            org_id: Some(&bank.org_id),
-            subject: Some(&bank.id),
-            ip: None,
-            detail: Some(&detail),
-        },
+    super::audit(
+        &mut tx,
+        db::audit::QUESTIONS_IMPORTED,
+        &caller,
+        &bank.org_id,
+        &bank.id,
+        Some(&detail),
         now,
     )
     .await?;

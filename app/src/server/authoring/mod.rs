@@ -57,6 +57,31 @@ pub(crate) fn status(raw: &str) -> Result<AuthoringStatus, AppError> {
     })
 }
 
+/// The audit entry every authoring change leaves, written in the change's transaction.
+pub(crate) async fn audit(
+    tx: &mut sqlx::AnyConnection,
+    action: &str,
+    caller: &Caller,
+    org_id: &str,
+    subject: &str,
+    detail: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
+    super::db::audit::record(
+        tx,
+        super::db::audit::Entry {
+            action,
+            actor_user_id: Some(&caller.user.id),
+            org_id: Some(org_id),
+            subject: Some(subject),
+            ip: None,
+            detail,
+        },
+        now,
+    )
+    .await
+}
+
 impl From<shared::authoring::Refusal> for AppError {
     fn from(r: shared::authoring::Refusal) -> Self {
         use shared::authoring::Refusal as R;

@@ -235,16 +235,13 @@ pub async fn act(
     )
     .await?;
     let detail = format!("question version {} → {}", from, to);
-    db::audit::record(
-        &mut *tx,
-        db::audit::Entry {
-            action: db::audit::AUTHORING_STATUS_CHANGED,
-            actor_user_id: Some(&caller.user.id),
-            org_id: Some(&bank.org_id),
-            subject: Some(&version.id),
-            ip: None,
-            detail: Some(&detail),
-        },
+    super::audit(
+        &mut tx,
+        db::audit::AUTHORING_STATUS_CHANGED,
+        &caller,
+        &bank.org_id,
+        &version.id,
+        Some(&detail),
         now,
     )
     .await?;

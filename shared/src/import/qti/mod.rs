@@ -14,11 +14,12 @@ pub mod package;
 use super::{
     title_from, EmbeddedFile, ImportedQuestion, Location, Parsed, FILE_REFERENCE_PREFIX, MAX_SOURCE_BYTES,
 };
+use crate::export::xml_escape;
 use crate::question::{
     option_id, AcceptedAnswer, Body, ChoiceOption, Difficulty, NumericAnswer, NumericMatch, QuestionContent,
     Text, TextFormat,
 };
-use roxmltree::{Document, Node, ParsingOptions};
+use roxmltree::Node;
 
 pub use package::parse_package;
 
@@ -117,18 +118,6 @@ const INTERACTIONS_WE_READ: &[&str] = &[
     "extendedtextinteraction",
 ];
 
-fn escape(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-}
-
 struct Item<'m> {
     media: &'m mut dyn Media,
     files: Vec<EmbeddedFile>,
@@ -140,7 +129,7 @@ impl Item<'_> {
     fn html(&mut self, node: Node, out: &mut String) {
         for child in node.children() {
             if child.is_text() {
-                escape(child.text().unwrap_or_default(), out);
+                out.push_str(&xml_escape(child.text().unwrap_or_default()));
                 continue;
             }
             if !child.is_element() {
@@ -177,7 +166,7 @@ impl Item<'_> {
                 out.push(' ');
                 out.push_str(&attr_name);
                 out.push_str("=\"");
-                escape(&value, out);
+                out.push_str(&xml_escape(&value));
                 out.push('"');
             }
             out.push('>');
@@ -274,20 +263,9 @@ pub fn parse_item(src: &str) -> Parsed {
 
 /// Reads one item into `parsed`, at `location`.
 pub(crate) fn item_into(src: &str, location: Location, media: &mut dyn Media, parsed: &mut Parsed) {
-    let options = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: MAX_NODES,
-        ..ParsingOptions::default()
-    };
-    let doc = match Document::parse_with_options(src, options) {
+    let doc = match super::xml(src, MAX_NODES) {
         Ok(doc) => doc,
-        Err(roxmltree::Error::DtdDetected) => {
-            return parsed.skip(
-                location,
-                "The item declares a DTD: it was refused (entities are never expanded).",
-            )
-        }
-        Err(e) => return parsed.skip(location, format!("The item is not well-formed XML: {e}.")),
+        Err(reason) => return parsed.skip(location, format!("The item {reason}")),
     };
     let root = doc.root_element();
     if !is(root, "assessmentitem") {
@@ -300,13 +278,7 @@ pub(crate) fn item_into(src: &str, location: Location, media: &mut dyn Media, pa
     };
     match question(root, &mut item) {
         Ok(content) => {
-            for note in item.notes {
-                parsed.findings.push(super::Finding {
-                    location: location.clone(),
-                    skipped: false,
-                    message: note,
-                });
-            }
+            parsed.notes(&location, item.notes);
             parsed.admit(ImportedQuestion {
                 location,
                 category: None,

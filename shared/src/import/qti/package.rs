@@ -6,7 +6,6 @@
 
 use super::{item_into, key, Media};
 use crate::import::{Location, Parsed};
-use roxmltree::{Document, ParsingOptions};
 use std::collections::HashSet;
 use std::io::{Cursor, Read};
 use zip::ZipArchive;
@@ -188,17 +187,7 @@ pub fn parse_package(bytes: &[u8]) -> Parsed {
 
 /// The item files a manifest lists, in its order, as paths inside the package.
 fn manifest_items(manifest: &str) -> Result<Vec<String>, String> {
-    let options = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: 500_000,
-        ..ParsingOptions::default()
-    };
-    let doc = Document::parse_with_options(manifest, options).map_err(|e| match e {
-        roxmltree::Error::DtdDetected => {
-            "The manifest declares a DTD: refused (entities are never expanded).".to_string()
-        }
-        e => format!("The manifest is not well-formed XML: {e}."),
-    })?;
+    let doc = crate::import::xml(manifest, 500_000).map_err(|reason| format!("The manifest {reason}"))?;
     let mut items = Vec::new();
     for resource in doc
         .descendants()
