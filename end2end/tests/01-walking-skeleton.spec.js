@@ -1,14 +1,14 @@
 // The walking skeleton: a candidate takes a proctored exam, switches tab, and a reviewer sees
 // the resulting flag with its evidence.
 const { test } = require('@playwright/test');
-const { expect, hydrated, signIn, setVisibility } = require('./helpers');
+const { expect, hydrated, openExamPage, signIn, setVisibility } = require('./helpers');
 
 test('a tab switch in an exam reaches the reviewer as a flag with its evidence', async ({ page, browser }) => {
   await signIn(page, 'candidate@demo.vigil.test');
   await expect(page.getByRole('heading', { name: 'Welcome, Cam Candidate' })).toBeVisible();
   await expect(page.getByTestId('signed-in-as')).toHaveText('Cam Candidate');
 
-  await page.getByRole('link', { name: /Open exam: Networking Fundamentals/ }).click();
+  await openExamPage(page, /Open exam: Networking Fundamentals/);
   await expect(page.getByRole('heading', { name: 'What is monitored during this exam' })).toBeVisible();
   const start = page.getByRole('button', { name: 'Start exam' });
   await expect(start).toBeDisabled();

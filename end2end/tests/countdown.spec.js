@@ -3,7 +3,7 @@
 // forward (Playwright's clock), so the test does not wait 30 minutes; it runs a server of its own
 // so the demo candidate's one attempt is its own to use up.
 const { test } = require('@playwright/test');
-const { expect, hydrated, ownServer, PASSWORD } = require('./helpers');
+const { expect, hydrated, openExamPage, ownServer, PASSWORD } = require('./helpers');
 
 test('warnings at 5 and 1 minutes, then the attempt is submitted at zero', async ({ page }) => {
   const server = await ownServer('countdown');
@@ -14,7 +14,7 @@ test('warnings at 5 and 1 minutes, then the attempt is submitted at zero', async
     await page.getByLabel('Email').fill('candidate@demo.vigil.test');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: /Open exam: Networking Fundamentals/ }).click();
+    await openExamPage(page, /Open exam: Networking Fundamentals/);
     // The exam's facts have loaded (the button is there) before the consent is ticked.
     await expect(page.getByRole('button', { name: 'Start exam' })).toBeVisible();
     await page.getByLabel('I have read what is monitored during this exam and I agree to it.').check();

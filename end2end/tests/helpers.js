@@ -30,11 +30,24 @@ async function setVisibility(page, state) {
   }, state);
 }
 
+/**
+ * Follows a link to an exam's start page and waits until that page can be used: a click on
+ * "Start exam" before the page's code has loaded does nothing. The link may be followed by the
+ * app (already loaded) or by the browser (a new page), so the wait is for the address, then for
+ * the page's own hydration, then for the exam's facts.
+ */
+async function openExamPage(page, name) {
+  await page.getByRole('link', { name }).click();
+  await page.waitForURL(/\/exams\//);
+  await hydrated(page);
+  await expect(page.getByRole('button', { name: 'Start exam' }).or(page.getByRole('link', { name: 'Resume exam' }))).toBeVisible();
+}
+
 /** Signs in as the demo candidate and opens (or resumes) the demo exam; returns its session id. */
 async function openExam(page) {
   await signIn(page, 'candidate@demo.vigil.test');
   await expect(page.getByRole('heading', { name: 'Welcome, Cam Candidate' })).toBeVisible();
-  await page.getByRole('link', { name: /(Open|Resume) exam: Networking Fundamentals/ }).click();
+  await openExamPage(page, /(Open|Resume) exam: Networking Fundamentals/);
   const resume = page.getByRole('link', { name: 'Resume exam' });
   const consent = page.getByLabel('I have read what is monitored during this exam and I agree to it.');
   await expect(resume.or(consent)).toBeVisible();
@@ -82,7 +95,7 @@ async function drained(page) {
   return Number(await page.getByTestId('acked').textContent());
 }
 
-module.exports = { PASSWORD, hydrated, signIn, setVisibility, openExam, reviewerApi, timeline, drained, expect };
+module.exports = { PASSWORD, hydrated, signIn, openExamPage, setVisibility, openExam, reviewerApi, timeline, drained, expect };
 
 /** The newest invitation link the server logged for `email` (no mail server in tests). */
 function invitationLinkFor(email, logFile = require('path').join(__dirname, '..', '.e2e-data', 'server.log')) {

@@ -1,11 +1,11 @@
 // Every question type, answered by keyboard and mouse; answers typed offline survive; an
 // essay leaves the result pending.
 const { test } = require('@playwright/test');
-const { expect, hydrated, signIn } = require('./helpers');
+const { expect, hydrated, openExamPage, signIn } = require('./helpers');
 
 test('answers typed offline are kept, sent when back online, and still there after a reload', async ({ page, context }) => {
   await signIn(page, 'candidate@demo.vigil.test');
-  await page.getByRole('link', { name: /Open exam: Web Security/ }).click();
+  await openExamPage(page, /Open exam: Web Security/);
   await expect(page.getByRole('heading', { name: 'What is monitored during this exam' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Start exam' }).click();
   await page.waitForURL(/\/sessions\//);

@@ -2,7 +2,7 @@
 // lost, the deadline stays where it was, and the page carries on by itself.
 // This test runs a Vigil server of its own (a SQLite file of its own), so it can kill it.
 const { test } = require('@playwright/test');
-const { expect, hydrated, ownServer, PASSWORD } = require('./helpers');
+const { expect, hydrated, openExamPage, ownServer, PASSWORD } = require('./helpers');
 
 test('a server crash mid-exam loses nothing', async ({ page }) => {
   const server = await ownServer('restart');
@@ -13,7 +13,7 @@ test('a server crash mid-exam loses nothing', async ({ page }) => {
     await page.getByLabel('Email').fill('candidate@demo.vigil.test');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: /Open exam: Networking Fundamentals/ }).click();
+    await openExamPage(page, /Open exam: Networking Fundamentals/);
     await page.getByLabel('I have read what is monitored during this exam and I agree to it.').check();
     await page.getByRole('button', { name: 'Start exam' }).click();
     await page.waitForURL(/\/sessions\//);
@@ -63,7 +63,7 @@ test('a browser crash while offline loses nothing', async ({ context }) => {
     await page.getByLabel('Email').fill('candidate@demo.vigil.test');
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('link', { name: /Open exam: Web Security/ }).click();
+    await openExamPage(page, /Open exam: Web Security/);
     await page.getByRole('button', { name: 'Start exam' }).click();
     await page.waitForURL(/\/sessions\//);
     await hydrated(page);

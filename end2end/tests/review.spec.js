@@ -4,7 +4,7 @@
 // step, never with a reviewer's note; the exam's CSV lists the outcome. On a server of its own,
 // so the demo candidate's one attempt is this test's to submit.
 const { test } = require('@playwright/test');
-const { expect, hydrated, ownServer, setVisibility, PASSWORD } = require('./helpers');
+const { expect, hydrated, openExamPage, ownServer, setVisibility, PASSWORD } = require('./helpers');
 
 async function signInAt(page, base, email) {
   await page.goto(`${base}/signin`);
@@ -28,8 +28,7 @@ test('a reviewer decides, QA makes the second review, the candidate is told in p
     const cand = await newPage();
     await cand.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
     await signInAt(cand, server.base, 'candidate@demo.vigil.test');
-    await cand.getByRole('link', { name: /Open exam: Networking Fundamentals/ }).click();
-    await cand.waitForURL(/\/exams\//);
+    await openExamPage(cand, /Open exam: Networking Fundamentals/);
     const examId = cand.url().split('/exams/')[1];
     // The exam's facts have loaded (the button is there) before the consent is ticked.
     await expect(cand.getByRole('button', { name: 'Start exam' })).toBeVisible();

@@ -74,3 +74,46 @@ pub async fn file(
         Err(e) => e.into_response(),
     }
 }
+
+/// `GET /exports/banks/{bank_id}/moodle.xml` and `…/qti.zip`: the bank for another system.
+pub async fn export(
+    State(state): State<ServerState>,
+    Path((bank_id, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    use authoring::export::ExportFormat;
+    let app = state.app;
+    let result = async {
+        check_id(&bank_id)?;
+        let format = match file.as_str() {
+            "moodle.xml" => ExportFormat::MoodleXml,
+            "qti.zip" => ExportFormat::QtiPackage,
+            _ => {
+                return Err(AppError::NotFound(
+                    "Banks export as moodle.xml or qti.zip.".into(),
+                ))
+            }
+        };
+        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        authoring::export::bank(&app, user, &bank_id, format).await
+    }
+    .await;
+    match result {
+        Ok(done) => (
+            [
+                (header::CONTENT_TYPE, done.content_type.to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", done.filename),
+                ),
+                (
+                    header::HeaderName::from_static("x-vigil-export-losses"),
+                    done.losses.to_string(),
+                ),
+            ],
+            done.bytes,
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}

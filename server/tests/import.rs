@@ -7,7 +7,7 @@ mod common;
 use app::server::demo;
 use common::{message, TestApp};
 use reqwest::Client;
-use serde_json::Value;
+use serde_json::{json, Value};
 use shared::Role;
 use std::io::Write;
 
@@ -296,4 +296,132 @@ async fn hostile_or_unreadable_files_and_the_wrong_people_are_refused_with_nothi
         403
     );
     assert_eq!(versions_in(&app, &bank_id).await, 0);
+}
+
+/// A bank's questions with the address of each image made neutral (files get new ids in
+/// another bank).
+async fn contents(app: &TestApp, client: &Client, bank_id: &str) -> Vec<Value> {
+    let (status, bank) = app.call(client, "bank", &[("bank_id", bank_id)]).await;
+    assert_eq!(status, 200, "{bank}");
+    bank["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let text = q["content"].to_string();
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(i) = rest.find("/files/") {
+                out.push_str(&rest[..i + 7]);
+                rest = rest[i + 7..].trim_start_matches(|c: char| c.is_ascii_hexdigit() || c == '-');
+                out.push('*');
+            }
+            out.push_str(rest);
+            serde_json::from_str(&out).unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_bank_exported_as_moodle_xml_imports_elsewhere_as_the_same_questions() {
+    let (app, org) = TestApp::start("export").await;
+    let author = app.signed_in(AUTHOR).await;
+    let source = new_bank(&app, &author, &org.org_id).await;
+    for (name, bytes) in [("bank.xml", MOODLE_XML), ("networking.gift", GIFT)] {
+        let (status, p) = preview(&app, &author, &source, name, bytes.to_vec()).await;
+        assert_eq!(status, 200, "{p}");
+        let (status, _) = app
+            .call(
+                &author,
+                "commit_import",
+                &[("upload_id", p["upload_id"].as_str().unwrap())],
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    let original = contents(&app, &author, &source).await;
+    assert_eq!(original.len(), 18);
+
+    let r = author
+        .get(format!("{}/exports/banks/{source}/moodle.xml", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains(".moodle.xml"));
+    let xml = r.bytes().await.unwrap().to_vec();
+    let copy = new_bank(&app, &author, &org.org_id).await;
+    let (status, p) = preview(&app, &author, &copy, "export.xml", xml).await;
+    assert_eq!(status, 200, "{p}");
+    let (_, done) = app
+        .call(
+            &author,
+            "commit_import",
+            &[("upload_id", p["upload_id"].as_str().unwrap())],
+        )
+        .await;
+    assert_eq!(
+        (done["created"].as_u64(), done["files"].as_u64()),
+        (Some(18), Some(2)),
+        "{done}"
+    );
+    // Moodle has no ranges: "1995..1998" comes back as its midpoint with a tolerance, the same
+    // numbers accepted. Every other question is the same, field for field, images included.
+    let copied = contents(&app, &author, &copy).await;
+    let year = |qs: &[Value]| qs.iter().find(|q| q["title"] == "Year").cloned().unwrap();
+    assert_eq!(
+        year(&original)["body"]["answers"][0]["accepts"],
+        json!({"type": "range", "min": 1995.0, "max": 1998.0})
+    );
+    assert_eq!(
+        year(&copied)["body"]["answers"][0]["accepts"],
+        json!({"type": "tolerance", "value": 1996.5, "tolerance": 1.5})
+    );
+    let others = |qs: Vec<Value>| {
+        qs.into_iter()
+            .filter(|q| q["title"] != "Year")
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(others(copied), others(original));
+
+    // As a QTI package: every question QTI carries comes back; what it cannot is counted.
+    let r = author
+        .get(format!("{}/exports/banks/{source}/qti.zip", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let losses: usize = r.headers()["x-vigil-export-losses"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(losses >= 2, "two matching questions cannot be carried: {losses}");
+    let zip = r.bytes().await.unwrap().to_vec();
+    let qti_bank = new_bank(&app, &author, &org.org_id).await;
+    let (status, p) = preview(&app, &author, &qti_bank, "export.zip", zip).await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(p["format"], "QtiPackage");
+    assert_eq!(p["new_questions"], 16, "every question but the two matching ones");
+
+    // Only the bank's readers download it.
+    let candidate = app.signed_in("candidate@demo.vigil.test").await;
+    let status = candidate
+        .get(format!("{}/exports/banks/{source}/moodle.xml", app.base))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 403);
+    let status = author
+        .get(format!("{}/exports/banks/{source}/other.txt", app.base))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 404);
 }

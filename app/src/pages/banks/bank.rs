@@ -98,6 +98,12 @@ fn BankView(
         </header>
         {(!bank.description.is_empty()).then(|| view! { <p>{bank.description.clone()}</p> })}
         {(!bank.tags.is_empty()).then(|| view! { <p class="muted">"Tags: " {bank.tags.join(", ")}</p> })}
+        <p class="muted">
+            "Download the bank: "
+            <a href=format!("/exports/banks/{}/moodle.xml", bank.id) download>"Moodle XML"</a>
+            " · "
+            <a href=format!("/exports/banks/{}/qti.zip", bank.id) download>"QTI 3.0 package"</a>
+        </p>
         {bank.review_reason.clone().filter(|_| bank.status == AuthoringStatus::Rejected).map(|r| view! {
             <div class="notice notice-warning" role="note"><strong>"Rejected: "</strong>{r}</div>
         })}

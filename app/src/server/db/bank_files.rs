@@ -39,12 +39,13 @@ pub async fn insert_or_find(db: &mut sqlx::AnyConnection, f: NewFile<'_>, now: i
 #[derive(Debug, Clone, FromRow)]
 pub struct FileRow {
     pub bank_id: String,
+    pub name: String,
     pub content_type: String,
     pub content: Vec<u8>,
 }
 
 pub async fn find<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<FileRow>> {
-    sqlx::query_as("SELECT bank_id, content_type, content FROM bank_files WHERE id = $1")
+    sqlx::query_as("SELECT bank_id, name, content_type, content FROM bank_files WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await
