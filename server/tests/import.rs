@@ -83,6 +83,14 @@ async fn a_gift_file_is_previewed_then_committed_once_and_a_second_import_adds_n
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["created"], 9);
     assert_eq!(versions_in(&app, &bank_id).await, 9);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM import_uploads WHERE committed_at IS NOT NULL AND LENGTH(content) > 0"
+        )
+        .await,
+        0,
+        "a committed file's bytes are not kept"
+    );
     let (status, again) = app
         .call(&author, "commit_import", &[("upload_id", &upload)])
         .await;

@@ -114,6 +114,8 @@ pub async fn preview(
             "You have previewed 60 imports in the last hour: wait a while before the next.".into(),
         ));
     }
+    // Previews left uncommitted for a day are forgotten (each keeps a whole file).
+    db::imports::forget_stale(&state.pool, &caller.user.id, now - 24 * HOUR_MS).await?;
     let format = detect(&filename, bytes)?;
     let parsed = parse(format, bytes);
     if parsed.questions.is_empty() {
@@ -275,7 +277,15 @@ pub async fn commit(state: &AppState, upload_id: &str) -> Result<ImportResult, A
             },
             now,
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            // Another import of the same questions committed between this one's read and write:
+            // the unique (bank, source id) key refuses the second, and nothing of it is kept.
+            sqlx::Error::Database(d) if d.is_unique_violation() => AppError::Conflict(
+                "These questions were imported meanwhile by someone else: preview the file again.".into(),
+            ),
+            e => e.into(),
+        })?;
         db::question_versions::insert_version(
             &mut *tx,
             db::question_versions::NewVersion {

@@ -49,15 +49,29 @@ pub async fn find<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option
 }
 
 /// Marks an upload committed, once: a second commit (a double click, a replay) changes nothing
-/// and returns false.
+/// and returns false. The file's bytes are dropped: what they held is in the bank now.
 pub async fn mark_committed<'e>(db: impl AnyExecutor<'e>, id: &str, now: i64) -> sqlx::Result<bool> {
-    let done =
-        sqlx::query("UPDATE import_uploads SET committed_at = $2 WHERE id = $1 AND committed_at IS NULL")
-            .bind(id)
-            .bind(now)
-            .execute(db)
-            .await?;
+    let done = sqlx::query(
+        "UPDATE import_uploads SET committed_at = $2, content = $3 WHERE id = $1 AND committed_at IS NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(Vec::<u8>::new())
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Forgets a person's previews that were never committed and are older than `before`.
+pub async fn forget_stale<'e>(db: impl AnyExecutor<'e>, user_id: &str, before: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "DELETE FROM import_uploads WHERE user_id = $1 AND committed_at IS NULL AND created_at < $2",
+    )
+    .bind(user_id)
+    .bind(before)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Uploads a person made recently, to bound how many previews one person keeps.
