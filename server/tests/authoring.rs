@@ -192,6 +192,26 @@ async fn an_author_writes_every_type_and_bad_input_is_refused_field_by_field() {
         versions_before
     );
 
+    // The demo's own bank lists its questions as approved versions of the questions it delivers.
+    let (_, demo) = app
+        .call(&author, "banks", &[("org_id", &org.org_id), ("search", "basics")])
+        .await;
+    assert_eq!(
+        (demo[0]["name"].as_str(), demo[0]["approved"].as_i64()),
+        (Some("Networking basics"), Some(3)),
+        "{demo}"
+    );
+    let (_, demo_bank) = app
+        .call(&author, "bank", &[("bank_id", demo[0]["id"].as_str().unwrap())])
+        .await;
+    let kinds: Vec<&str> = demo_bank["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["content"]["body"]["type"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["choice", "true_false", "short_answer"], "{demo_bank}");
+
     // A blank name is refused beside its field; the list counts drafts and searches.
     let (status, body) = app
         .call(&author, "create_bank", &[("org_id", &org.org_id), ("name", "  ")])

@@ -129,22 +129,19 @@ pub async fn seed_org(
     .await?;
     for (position, q) in demo_questions().iter().enumerate() {
         let id = new_id();
-        db::exams::insert_question(
-            &mut *tx,
-            NewQuestion {
-                id: &id,
-                bank_id: &bank_id,
-                kind: q.0,
-                stem: q.1,
-                options_json: q.2,
-                answer_json: q.3,
-                explanation: Some(q.4),
-                points: 1,
-                position: position as i64,
-            },
-            now,
-        )
-        .await?;
+        let q = NewQuestion {
+            id: &id,
+            bank_id: &bank_id,
+            kind: q.0,
+            stem: q.1,
+            options_json: q.2,
+            answer_json: q.3,
+            explanation: Some(q.4),
+            points: 1,
+            position: position as i64,
+        };
+        db::exams::insert_question(&mut *tx, q.clone(), now).await?;
+        super::authoring::legacy::record_version(&mut tx, &q, author.as_deref(), now).await?;
     }
 
     let exam_id = new_id();
@@ -238,7 +235,8 @@ async fn seed_practice_exam(pool: &AnyPool, org_id: &str) -> Result<(), AppError
             points: *points,
             position: position as i64,
         };
-        db::exams::insert_question(&mut *tx, q, now).await?;
+        db::exams::insert_question(&mut *tx, q.clone(), now).await?;
+        super::authoring::legacy::record_version(&mut tx, &q, None, now).await?;
     }
     let exam_id = new_id();
     db::exams::insert(

@@ -295,7 +295,7 @@ pub async fn commit(state: &AppState, upload_id: &str) -> Result<ImportResult, A
                 title: &content.title,
                 difficulty: content.difficulty.as_str(),
                 content_json: &content_json,
-                created_by: &caller.user.id,
+                created_by: Some(&caller.user.id),
             },
             now,
         )

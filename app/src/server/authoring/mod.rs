@@ -6,6 +6,7 @@
 pub mod banks;
 pub mod export;
 pub mod import;
+pub mod legacy;
 pub mod questions;
 
 use super::db::banks::BankRow;

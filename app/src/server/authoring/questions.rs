@@ -76,7 +76,7 @@ pub async fn save(
         title: &content.title,
         difficulty: content.difficulty.as_str(),
         content_json: &content_json,
-        created_by: &caller.user.id,
+        created_by: Some(&caller.user.id),
     };
     let now = now_ms();
     let mut tx = db::begin_write(&state.pool).await?;

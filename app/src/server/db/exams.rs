@@ -138,6 +138,7 @@ pub struct QuestionRow {
     pub points: i64,
 }
 
+#[derive(Clone)]
 pub struct NewQuestion<'a> {
     pub id: &'a str,
     pub bank_id: &'a str,

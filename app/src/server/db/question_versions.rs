@@ -65,7 +65,8 @@ pub struct NewVersion<'a> {
     pub title: &'a str,
     pub difficulty: &'a str,
     pub content_json: &'a str,
-    pub created_by: &'a str,
+    /// Who wrote it; none for questions that came with the demo data.
+    pub created_by: Option<&'a str>,
 }
 
 /// Adds the next version of a question as a draft. Two writers racing for the same number
