@@ -69,4 +69,9 @@ test('an author imports a GIFT file and QA decides on the questions', async ({ p
   await expect(authorUdp.getByTestId('review-reason')).toHaveText('Rejected: Say which transport DNS uses for large answers.');
   await expect(authorUdp.getByRole('button', { name: 'Submit UDP for review' })).toBeVisible();
   await expect(page.locator('tr[data-title="HTTPS port"]').getByRole('button', { name: 'Approve HTTPS port' })).toHaveCount(0);
+
+  // A duplicate starts a variant as a new draft; the approved original stays as it is.
+  await page.getByRole('button', { name: 'Duplicate HTTPS port' }).click();
+  await expect(page.locator('tr[data-title="HTTPS port (copy)"]').getByTestId('status')).toHaveText('✎ Draft');
+  await expect(page.locator('tr[data-title="HTTPS port"]').getByTestId('status')).toHaveText('✓ Approved');
 });

@@ -192,6 +192,31 @@ async fn an_author_writes_every_type_and_bad_input_is_refused_field_by_field() {
         versions_before
     );
 
+    // A duplicate is a new draft with the same content, in the same bank.
+    let first = questions[0]["question_id"].as_str().unwrap().to_string();
+    let (status, copy) = app
+        .call(&author, "duplicate_question", &[("question_id", &first)])
+        .await;
+    assert_eq!(status, 200, "{copy}");
+    assert_ne!(copy["question_id"].as_str(), Some(first.as_str()));
+    let (_, bank) = app.call(&author, "bank", &[("bank_id", &bank_id)]).await;
+    let copied = bank["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["question_id"] == copy["question_id"])
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (
+            copied["content"]["title"].as_str(),
+            copied["status"].as_str(),
+            copied["version_no"].as_i64()
+        ),
+        (Some("Single (copy)"), Some("DRAFT"), Some(1))
+    );
+    assert_eq!(copied["content"]["body"], questions[0]["content"]["body"]);
+
     // The demo's own bank lists its questions as approved versions of the questions it delivers.
     let (_, demo) = app
         .call(&author, "banks", &[("org_id", &org.org_id), ("search", "basics")])
@@ -233,7 +258,7 @@ async fn an_author_writes_every_type_and_bad_input_is_refused_field_by_field() {
     assert_eq!(list.as_array().unwrap().len(), 1);
     assert_eq!(
         (list[0]["drafts"].as_i64(), list[0]["approved"].as_i64()),
-        (Some(6), Some(0))
+        (Some(7), Some(0))
     );
 }
 
@@ -453,9 +478,26 @@ async fn candidates_other_organisations_and_the_wrong_roles_are_refused() {
         save(&app, &candidate, &bank_id, None, &every_type()[1]).await.0,
         403
     );
+    let question_id = saved["question_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.call(&candidate, "duplicate_question", &[("question_id", &question_id)])
+            .await
+            .0,
+        403
+    );
     // Another organisation's author and QA: no reading, no writing, no deciding.
     let other_author = app.signed_in("author@other.vigil.test").await;
     let other_qa = app.signed_in("qa@other.vigil.test").await;
+    assert_eq!(
+        app.call(
+            &other_author,
+            "duplicate_question",
+            &[("question_id", &question_id)]
+        )
+        .await
+        .0,
+        403
+    );
     assert_eq!(
         app.call(&other_author, "bank", &[("bank_id", &bank_id)]).await.0,
         403

@@ -170,3 +170,16 @@ pub async fn commit_import(upload_id: String) -> Result<crate::model::authoring:
         .await,
     )
 }
+
+/// Copies a question's latest version into a new draft in the same bank.
+#[server(prefix = "/api", endpoint = "duplicate_question")]
+pub async fn duplicate_question(question_id: String) -> Result<Saved, AppError> {
+    use crate::server::{authoring, respond, state};
+    respond(
+        async {
+            check_id(&question_id)?;
+            authoring::questions::duplicate(&state()?, &question_id).await
+        }
+        .await,
+    )
+}

@@ -3,7 +3,7 @@
 
 use super::import::ImportPanel;
 use super::StatusBadge;
-use crate::api::banks::{bank_orgs, get_bank, BankAction, QuestionAction};
+use crate::api::banks::{bank_orgs, get_bank, BankAction, DuplicateQuestion, QuestionAction};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::format::datetime;
 use crate::model::authoring::{Bank, BankOrg, QuestionVersion};
@@ -25,6 +25,7 @@ pub fn BankPage() -> impl IntoView {
     let bank_id = move || params.read().get("bank_id").unwrap_or_default();
     let bank_act = ServerAction::<BankAction>::new();
     let question_act = ServerAction::<QuestionAction>::new();
+    let duplicate = ServerAction::<DuplicateQuestion>::new();
     let imported = RwSignal::new(0_u32);
     let data = Resource::new(
         move || {
@@ -32,6 +33,7 @@ pub fn BankPage() -> impl IntoView {
                 bank_id(),
                 bank_act.version().get(),
                 question_act.version().get(),
+                duplicate.version().get(),
                 imported.get(),
             )
         },
@@ -53,7 +55,7 @@ pub fn BankPage() -> impl IntoView {
                             author: org.as_ref().is_some_and(|o| o.can_author),
                             review: org.as_ref().is_some_and(|o| o.can_review),
                         };
-                        view! { <BankView bank may bank_act question_act imported /> }.into_any()
+                        view! { <BankView bank may bank_act question_act duplicate imported /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -68,6 +70,7 @@ fn BankView(
     may: May,
     bank_act: ServerAction<BankAction>,
     question_act: ServerAction<QuestionAction>,
+    duplicate: ServerAction<DuplicateQuestion>,
     imported: RwSignal<u32>,
 ) -> impl IntoView {
     let errors = move || {
@@ -76,6 +79,7 @@ fn BankView(
             .get()
             .and_then(Result::err)
             .or_else(|| question_act.value().get().and_then(Result::err))
+            .or_else(|| duplicate.value().get().and_then(Result::err))
     };
     let bank_id = bank.id.clone();
     let submit_bank = {
@@ -137,7 +141,7 @@ fn BankView(
                                 </tr>
                             </thead>
                             <tbody>
-                                {questions.into_iter().map(|q| view! { <QuestionRow q bank_id=bank_id.clone() may question_act /> }).collect_view()}
+                                {questions.into_iter().map(|q| view! { <QuestionRow q bank_id=bank_id.clone() may question_act duplicate /> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -154,6 +158,7 @@ fn QuestionRow(
     bank_id: String,
     may: May,
     question_act: ServerAction<QuestionAction>,
+    duplicate: ServerAction<DuplicateQuestion>,
 ) -> impl IntoView {
     // Which confirmation the row shows: none, a reason to reject, or archiving.
     let asking = RwSignal::new(None::<&'static str>);
@@ -198,6 +203,16 @@ fn QuestionRow(
                             aria-label=format!("Approve {label}")>"Approve"</button>
                         <button class="btn btn-small btn-danger" on:click=move |_| asking.set(Some("reject"))
                             aria-label=format!("Reject {}…", title.clone())>"Reject…"</button>
+                    }
+                })}
+                {may.author.then(|| {
+                    let question_id = q.question_id.clone();
+                    let label = title.clone();
+                    view! {
+                        <button class="btn btn-small btn-quiet" aria-label=format!("Duplicate {label}")
+                            on:click=move |_| { duplicate.dispatch(DuplicateQuestion { question_id: question_id.clone() }); }>
+                            "Duplicate"
+                        </button>
                     }
                 })}
                 {can_archive.then(|| view! {

@@ -249,6 +249,24 @@ pub async fn act(
     Ok(to)
 }
 
+/// A new draft question with the latest content of another, in the same bank: a starting point
+/// for a variant. It has no source identifier, so it never counts as the original on import.
+pub async fn duplicate(state: &AppState, question_id: &str) -> Result<Saved, AppError> {
+    let latest = db::question_versions::history(&state.pool, question_id)
+        .await?
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::NotFound("There is no such question.".into()))?;
+    let bank_id = latest.bank_id.clone();
+    let mut content = version_of(latest)?.content;
+    content.title = format!("{} (copy)", content.title)
+        .chars()
+        .take(shared::question::limits::TITLE_CHARS)
+        .collect();
+    content.source_id = None;
+    save(state, &bank_id, None, content).await
+}
+
 /// Every version of a question and every change of their states.
 pub async fn history(state: &AppState, question_id: &str) -> Result<QuestionHistory, AppError> {
     let rows = db::question_versions::history(&state.pool, question_id).await?;
