@@ -10,28 +10,28 @@ use leptos::prelude::*;
 #[component]
 pub fn ImportPanel(bank_id: String, imported: RwSignal<u32>) -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
+    // The file is read and sent by the browser, so the action lives there (a local action, since
+    // a browser file is not `Send`). The server only renders the panel: a local action created
+    // during server rendering would be dropped on another thread, which panics.
+    #[cfg(feature = "hydrate")]
     let preview = Action::new_local(move |_: &()| {
         let bank_id = bank_id.clone();
-        #[cfg(feature = "hydrate")]
         let file = file_input
             .get_untracked()
             .and_then(|i| i.files())
             .and_then(|f| f.get(0));
         async move {
-            #[cfg(feature = "hydrate")]
-            {
-                match file {
-                    Some(file) => super::upload::preview(&bank_id, file).await,
-                    None => Err(AppError::Invalid("Choose a file to import.".into())),
-                }
-            }
-            #[cfg(not(feature = "hydrate"))]
-            {
-                let _ = (bank_id, file_input);
-                Err::<ImportPreview, _>(AppError::Internal)
+            match file {
+                Some(file) => super::upload::preview(&bank_id, file).await,
+                None => Err(AppError::Invalid("Choose a file to import.".into())),
             }
         }
     });
+    #[cfg(not(feature = "hydrate"))]
+    let preview = {
+        let _ = bank_id;
+        Action::new(|_: &()| async { Err::<ImportPreview, AppError>(AppError::Internal) })
+    };
     let commit = ServerAction::<CommitImport>::new();
     // After a commit the bank reloads (with the new questions) and the preview is put away.
     Effect::new(move |_| {
