@@ -23,7 +23,8 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    banks::bank::BankPage, banks::editor::QuestionEditorPage, banks::BanksPage, exam_start::ExamStartPage,
+    banks::bank::BankPage, banks::editor::QuestionEditorPage, banks::BanksPage,
+    exam_builder::page::ExamBuilderPage, exam_builder::ExamsPage, exam_start::ExamStartPage,
     grading::GradingPage, grading_sheet::GradingSheetPage, home::HomePage, invitation::InvitationPage,
     manage::ManagePage, not_found::NotFound, player::PlayerPage, result::ResultPage, review::ReviewPage,
     review::SessionReviewPage, roster::RosterPage, signin::SignInPage, signup::SignUpPage,
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("invitations/:token") view=InvitationPage />
                     <Route path=path!("grading") view=GradingPage />
                     <Route path=path!("banks") view=BanksPage />
+                    <Route path=path!("exam-builder") view=ExamsPage />
+                    <Route path=path!("exam-builder/:exam_id") view=ExamBuilderPage />
                     <Route path=path!("banks/:bank_id") view=BankPage />
                     <Route path=path!("banks/:bank_id/questions/:question_id") view=QuestionEditorPage />
                     <Route path=path!("grading/sessions/:session_id") view=GradingSheetPage />

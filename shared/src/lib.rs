@@ -4,6 +4,7 @@
 
 pub mod authoring;
 pub mod domain;
+pub mod exam_plan;
 #[cfg(feature = "interchange")]
 pub mod export;
 pub mod grading;

@@ -72,7 +72,7 @@ pub async fn get_exam(exam_id: String) -> Result<ExamInfo, AppError> {
                 shared::roles::EXAM_READERS
             };
             let caller = guard::check(&state, user, &exam.org_id, allowed).await?;
-            let question_count = db::exams::count_questions(&state.pool, &exam.bank_id).await?;
+            let question_count = crate::server::exams::delivery::question_count(&state.pool, &exam).await?;
             let open = db::exam_sessions::open_for(&state.pool, &exam.id, &caller.user.id).await?;
             let submitted = db::exam_sessions::last_submitted(&state.pool, &exam.id, &caller.user.id).await?;
             Ok(ExamInfo {

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod banks;
 pub mod enrollments;
+pub mod exam_builder;
 pub mod exams;
 pub mod grading;
 pub mod invitations;

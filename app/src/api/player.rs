@@ -9,7 +9,7 @@ pub const MAX_ANSWER_BYTES: usize = 20_000;
 #[server(prefix = "/api", endpoint = "exam_session")]
 pub async fn load_session(session_id: String) -> Result<PlayerData, AppError> {
     use crate::model::{ChoiceOption, PlayerQuestion};
-    use crate::server::{attempts, auth, db, now_ms, respond, state};
+    use crate::server::{attempts, auth, db, exams, now_ms, render, respond, state};
     respond(
         async {
             let state = state()?;
@@ -19,29 +19,40 @@ pub async fn load_session(session_id: String) -> Result<PlayerData, AppError> {
                 .await?
                 .ok_or(AppError::Internal)?;
             let saved = db::answers::for_session(&state.pool, &session.id).await?;
-            let mut bank = db::exams::questions_of_bank(&state.pool, &exam.bank_id).await?;
-            if exam.randomize_questions != 0 {
-                bank = attempts::in_attempt_order(bank, &attempts::question_seed(&session.id));
-            }
+            let delivered = exams::delivery::questions_of(&state.pool, &session.id, &exam).await?;
             let shuffle_options = exam.randomize_options != 0;
-            let questions = bank
+            let questions = delivered
                 .into_iter()
-                .map(|q| {
-                    let answer = saved.iter().find(|a| a.question_id == q.id);
-                    let mut options =
-                        serde_json::from_str::<Vec<ChoiceOption>>(&q.options_json).unwrap_or_default();
-                    if shuffle_options && q.kind != "TRUE_FALSE" {
-                        options = attempts::in_attempt_order(options, &format!("{}/{}", session.id, q.id));
+                .map(|d| {
+                    let answer = saved.iter().find(|a| a.question_id == d.question_id);
+                    let mut options: Vec<ChoiceOption> = d
+                        .content
+                        .shown_options()
+                        .into_iter()
+                        .map(|o| ChoiceOption {
+                            id: o.id,
+                            text: o.text,
+                        })
+                        .collect();
+                    let true_false = matches!(d.content.body, shared::question::Body::TrueFalse { .. });
+                    if shuffle_options && !true_false {
+                        options =
+                            attempts::in_attempt_order(options, &format!("{}/{}", session.id, d.question_id));
                     }
                     PlayerQuestion {
                         options,
                         saved: answer.map(|a| a.value_json.clone()),
                         version: answer.map(|a| a.version).unwrap_or(0),
                         marked: answer.is_some_and(|a| a.marked != 0),
-                        question_id: q.id,
-                        kind: q.kind,
-                        stem: q.stem,
-                        points: q.points,
+                        kind: d
+                            .content
+                            .deliverable()
+                            .map(|k| k.as_str().to_string())
+                            .unwrap_or_default(),
+                        stem_html: render::html_of(&d.content.stem),
+                        stem: d.content.stem.text.clone(),
+                        points: d.points(),
+                        question_id: d.question_id,
                     }
                 })
                 .collect();
@@ -93,10 +104,7 @@ pub async fn save_answer(
             if now_ms() > session.deadline_at {
                 return Err(AppError::Conflict(attempts::TIME_IS_UP.into()));
             }
-            let exam = db::exams::find(&state.pool, &session.exam_id)
-                .await?
-                .ok_or(AppError::Internal)?;
-            if !db::exams::has_question(&state.pool, &exam.bank_id, &question_id).await? {
+            if !db::attempt_questions::contains(&state.pool, &session.id, &question_id).await? {
                 return Err(AppError::Invalid(
                     "That question is not part of this exam.".into(),
                 ));
@@ -118,10 +126,7 @@ pub async fn mark_question(session_id: String, question_id: String, marked: bool
             let state = state()?;
             let user = auth::current_user(&state).await?;
             let session = attempts::open_session_of(&state, &user.id, &session_id).await?;
-            let exam = db::exams::find(&state.pool, &session.exam_id)
-                .await?
-                .ok_or(AppError::Internal)?;
-            if !db::exams::has_question(&state.pool, &exam.bank_id, &question_id).await? {
+            if !db::attempt_questions::contains(&state.pool, &session.id, &question_id).await? {
                 return Err(AppError::Invalid(
                     "That question is not part of this exam.".into(),
                 ));
@@ -152,7 +157,7 @@ pub async fn submit_exam(session_id: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "exam_result")]
 pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
     use crate::model::ResultQuestion;
-    use crate::server::{attempts, auth, db, respond, state};
+    use crate::server::{attempts, auth, db, exams, now_ms, respond, state};
     respond(
         async {
             let state = state()?;
@@ -170,8 +175,13 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
             let review: shared::ReviewState = grade.review_state.parse().map_err(|_| AppError::Internal)?;
             let reviewed = exam.proctoring_enabled != 0 || grade.flag_count > 0;
             let withheld = exam.withhold_results != 0 && !review.releases_results();
+            // Results that show after the window closes stay hidden while others can still
+            // take the exam (the window's end, not the candidate's own deadline).
+            let when: shared::exam_plan::ResultsWhen =
+                exam.results_when.parse().map_err(|_| AppError::Internal)?;
+            let released = shared::exam_plan::results_released(when, exam.closes_at, now_ms());
             // Held scores hide answers too: the answers would give the score away.
-            let show = if withheld {
+            let show = if withheld || !released {
                 "NONE"
             } else {
                 exam.show_results.as_str()
@@ -182,24 +192,28 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
             if show == "ANSWERS" {
                 let answers = db::answers::for_session(&state.pool, &session.id).await?;
                 let grades = db::answers::grades_for_session(&state.pool, &session.id).await?;
-                let mut keyed = db::exams::questions_with_keys(&state.pool, &exam.bank_id).await?;
-                if exam.randomize_questions != 0 {
-                    // Numbered as the candidate saw them.
-                    keyed = attempts::in_attempt_order(keyed, &attempts::question_seed(&session.id));
-                }
-                for (i, q) in keyed.into_iter().enumerate() {
-                    let options = attempts::options_of(&q.options_json);
+                let delivered = exams::delivery::questions_of(&state.pool, &session.id, &exam).await?;
+                for (i, d) in delivered.into_iter().enumerate() {
+                    let options = d
+                        .content
+                        .shown_options()
+                        .into_iter()
+                        .map(|o| crate::model::ChoiceOption {
+                            id: o.id,
+                            text: o.text,
+                        })
+                        .collect::<Vec<_>>();
                     let label = |json: &str| attempts::answer_text(&options, json);
-                    let given = answers.iter().find(|a| a.question_id == q.id);
-                    let graded = grades.iter().find(|g| g.question_id == q.id);
+                    let given = answers.iter().find(|a| a.question_id == d.question_id);
+                    let graded = grades.iter().find(|g| g.question_id == d.question_id);
                     questions.push(ResultQuestion {
                         number: i + 1,
-                        stem: q.stem.clone(),
+                        stem: d.content.stem.text.clone(),
                         your_answer: given.map(|a| label(&a.value_json)).filter(|s| !s.is_empty()),
-                        correct_answer: label(&q.answer_json),
-                        points: q.points,
+                        correct_answer: label(&d.content.key_json().to_string()),
+                        points: d.points(),
                         awarded: graded.and_then(|g| g.points_awarded),
-                        explanation: q.explanation.clone(),
+                        explanation: d.content.general_feedback.as_ref().map(|t| t.text.clone()),
                         feedback: graded.and_then(|g| g.feedback.clone()),
                     });
                 }
@@ -218,6 +232,7 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
                 passed: grade.passed.filter(|_| visible).map(|p| p != 0),
                 pending,
                 withheld,
+                released_at: (!released).then_some(exam.closes_at),
                 review_status: reviewed.then(|| review.for_candidate(grade.flag_count > 0).to_string()),
                 passing_score: exam.passing_score,
                 questions,

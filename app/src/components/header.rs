@@ -29,6 +29,7 @@ pub fn Header() -> impl IntoView {
                             let manager = me.has_any(shared::roles::ENROLLMENT_MANAGERS);
                             let grader = me.has_any(shared::roles::GRADERS);
                             let bank_reader = me.has_any(shared::authoring::BANK_READERS);
+                            let coordinator = me.has_any(shared::roles::COORDINATORS);
                             view! {
                                 <nav aria-label="Main">
                                     <A href="/">"Dashboard"</A>
@@ -36,6 +37,7 @@ pub fn Header() -> impl IntoView {
                                     {manager.then(|| view! { <A href="/manage">"Enrollments"</A> })}
                                     {grader.then(|| view! { <A href="/grading">"Grading"</A> })}
                                     {bank_reader.then(|| view! { <A href="/banks">"Question banks"</A> })}
+                                    {coordinator.then(|| view! { <A href="/exam-builder">"Exams"</A> })}
                                 </nav>
                                 <div class="account">
                                     <span class="who" data-testid="signed-in-as">{me.display_name.clone()}</span>

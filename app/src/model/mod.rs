@@ -1,6 +1,7 @@
 //! What server functions return to pages. Plain data, serialisable both ways.
 
 pub mod authoring;
+pub mod exams;
 
 use serde::{Deserialize, Serialize};
 use shared::{FlagStatus, FlagType, ReviewState, Role, SessionStatus, Severity};
@@ -79,6 +80,9 @@ pub struct PlayerQuestion {
     pub question_id: String,
     pub kind: String,
     pub stem: String,
+    /// The stem as safe HTML, when it was written in Markdown or HTML (else `stem` is shown as text).
+    #[serde(default)]
+    pub stem_html: Option<String>,
     pub points: i64,
     pub options: Vec<ChoiceOption>,
     /// The candidate's saved answer (JSON text), if any.
@@ -314,6 +318,8 @@ pub struct ResultView {
     pub pending: bool,
     /// The score is held until a person has reviewed the attempt.
     pub withheld: bool,
+    /// Results show once the exam's window has closed, at this time.
+    pub released_at: Option<i64>,
     /// Where the attempt stands in review, in plain words (never a reviewer's note).
     pub review_status: Option<String>,
     pub passing_score: i64,

@@ -1,4 +1,5 @@
 pub mod banks;
+pub mod exam_builder;
 pub mod exam_start;
 pub mod grading;
 pub mod grading_sheet;

@@ -43,6 +43,10 @@ fn ResultCard(r: ResultView) -> impl IntoView {
     };
     let pending = r.pending;
     let outcome = match (r.score_visible, r.pending, r.passed) {
+        (false, _, _) if r.released_at.is_some() => format!(
+            "Your answers were submitted. Results show after the exam closes for everyone, at {}.",
+            r.released_at.map(datetime).unwrap_or_default()
+        ),
         (false, _, _) if r.withheld => "Your answers were submitted. Your score is held until a person has reviewed the attempt; it appears here then.".to_string(),
         (false, _, _) => "Your answers were submitted. This exam does not show results to candidates.".to_string(),
         (true, true, _) => "Some answers are waiting for an instructor to grade them. Your final score appears here when they have.".to_string(),

@@ -4,7 +4,7 @@ use super::db::{self, exam_sessions::ExamSessionRow};
 use super::ingest::{Ingestor, NoticeKind};
 use super::{flagging, AppState};
 use crate::error::AppError;
-use shared::grading::{grade, percentage, AnswerKey, Outcome, QuestionKind};
+use shared::grading::{percentage, Outcome};
 use shared::rules::NewFlag;
 use shared::{EnrollmentStatus, FlagType, SessionStatus, Severity};
 use sqlx::AnyPool;
@@ -80,6 +80,15 @@ pub async fn submit(
     now: i64,
     auto: bool,
 ) -> Result<(), AppError> {
+    // The attempt's questions are fixed once assembled: read (or assemble) them before the
+    // write transaction, which on SQLite holds the only write lock.
+    let before = db::exam_sessions::find(pool, session_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such exam session.".into()))?;
+    let exam = db::exams::find(pool, &before.exam_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let questions = super::exams::delivery::questions_of(pool, session_id, &exam).await?;
     let mut tx = db::begin_write(pool).await?;
     if !db::exam_sessions::mark_submitted(&mut *tx, session_id, now, auto).await? {
         return Err(AppError::Conflict("This exam has already been submitted.".into()));
@@ -87,24 +96,17 @@ pub async fn submit(
     let session = db::exam_sessions::find(&mut *tx, session_id)
         .await?
         .ok_or(AppError::Internal)?;
-    let exam = db::exams::find(&mut *tx, &session.exam_id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let questions = db::exams::questions_with_keys(&mut *tx, &exam.bank_id).await?;
     let answers = db::answers::for_session(&mut *tx, session_id).await?;
     let (mut score, mut max, mut pending) = (0.0_f64, 0.0_f64, false);
     for q in &questions {
-        let points = q.points as f64;
-        max += points;
-        let kind: QuestionKind = q.kind.parse().unwrap_or(QuestionKind::Essay);
-        let key: AnswerKey = serde_json::from_str(&q.answer_json).unwrap_or(AnswerKey::None);
-        let answer = answers.iter().find(|a| a.question_id == q.id);
+        max += q.content.points;
+        let answer = answers.iter().find(|a| a.question_id == q.question_id);
         let response = answer.and_then(|a| serde_json::from_str::<serde_json::Value>(&a.value_json).ok());
-        match grade(kind, &key, points, response.as_ref()) {
+        match q.content.score(response.as_ref()) {
             Outcome::Scored(p) => {
                 score += p;
                 if answer.is_some() {
-                    db::answers::set_points(&mut *tx, session_id, &q.id, Some(p)).await?;
+                    db::answers::set_points(&mut *tx, session_id, &q.question_id, Some(p)).await?;
                 }
             }
             Outcome::Pending => pending = true,
@@ -148,16 +150,6 @@ pub fn in_attempt_order<T>(items: Vec<T>, seed: &str) -> Vec<T> {
         .into_iter()
         .filter_map(|i| slots.get_mut(i).and_then(Option::take))
         .collect()
-}
-
-/// The seed that orders an attempt's questions.
-pub fn question_seed(session_id: &str) -> String {
-    format!("{session_id}/questions")
-}
-
-/// A question's options as stored in `questions.options_json`.
-pub fn options_of(options_json: &str) -> Vec<crate::model::ChoiceOption> {
-    serde_json::from_str(options_json).unwrap_or_default()
 }
 
 /// An answer (or answer key) as a person reads it: chosen options by their text, typed

@@ -62,29 +62,35 @@ pub async fn sheet(state: &AppState, session_id: &str) -> Result<GradingSheet, A
         .ok_or(AppError::Internal)?;
     let answers = db::answers::for_session(&state.pool, &session.id).await?;
     let grades = db::answers::grades_for_session(&state.pool, &session.id).await?;
-    let mut keyed = db::exams::questions_with_keys(&state.pool, &exam.bank_id).await?;
-    if exam.randomize_questions != 0 {
-        keyed = attempts::in_attempt_order(keyed, &attempts::question_seed(&session.id));
-    }
-    let questions = keyed
+    let delivered = super::exams::delivery::questions_of(&state.pool, &session.id, &exam).await?;
+    let questions = delivered
         .into_iter()
         .enumerate()
         .map(|(i, q)| {
-            let options = attempts::options_of(&q.options_json);
-            let given = answers.iter().find(|a| a.question_id == q.id);
-            let graded = grades.iter().find(|g| g.question_id == q.id);
+            let options: Vec<_> = q
+                .content
+                .shown_options()
+                .into_iter()
+                .map(|o| crate::model::ChoiceOption {
+                    id: o.id,
+                    text: o.text,
+                })
+                .collect();
+            let given = answers.iter().find(|a| a.question_id == q.question_id);
+            let graded = grades.iter().find(|g| g.question_id == q.question_id);
+            let kind = q.content.deliverable().unwrap_or(QuestionKind::Essay);
             GradingQuestion {
                 number: i + 1,
-                needs_person: q.kind == QuestionKind::Essay.as_str(),
+                needs_person: kind == QuestionKind::Essay,
                 answer: given
                     .map(|a| attempts::answer_text(&options, &a.value_json))
                     .filter(|s| !s.is_empty()),
                 awarded: graded.and_then(|g| g.points_awarded),
                 feedback: graded.and_then(|g| g.feedback.clone()),
-                question_id: q.id,
-                kind: q.kind,
-                stem: q.stem,
-                points: q.points,
+                kind: kind.as_str().to_string(),
+                stem: q.content.stem.text.clone(),
+                points: q.points(),
+                question_id: q.question_id,
             }
         })
         .collect();
@@ -105,26 +111,25 @@ pub async fn sheet(state: &AppState, session_id: &str) -> Result<GradingSheet, A
 /// pass/fail. Refuses the whole request, changing nothing, if any grade is out of bounds.
 pub async fn grade(state: &AppState, session_id: &str, grades: &[EssayGrade]) -> Result<(), AppError> {
     let (session, exam, caller) = graded_attempt(state, session_id).await?;
-    let questions = db::exams::questions_with_keys(&state.pool, &exam.bank_id).await?;
+    let questions = super::exams::delivery::questions_of(&state.pool, &session.id, &exam).await?;
     let essays: Vec<_> = questions
         .iter()
-        .enumerate()
-        .filter(|(_, q)| q.kind == QuestionKind::Essay.as_str())
+        .filter(|q| matches!(q.content.body, shared::question::Body::Essay { .. }))
         .collect();
     if essays.is_empty() {
         return Err(AppError::Conflict("This attempt has no essays to grade.".into()));
     }
     for g in grades {
-        let Some((_, q)) = essays.iter().find(|(_, q)| q.id == g.question_id) else {
+        let Some(q) = essays.iter().find(|q| q.question_id == g.question_id) else {
             return Err(AppError::Invalid(
                 "A grade was given for a question that is not an essay of this attempt.".into(),
             ));
         };
-        if !g.points.is_finite() || g.points < 0.0 || g.points > q.points as f64 {
+        if !g.points.is_finite() || g.points < 0.0 || g.points > q.content.points {
             return Err(AppError::Invalid(format!(
                 "Points for “{}” must be between 0 and {}.",
-                shorten(&q.stem),
-                q.points
+                shorten(&q.content.stem.text),
+                q.content.points
             )));
         }
         if g.feedback.chars().count() > MAX_FEEDBACK_CHARS {
@@ -133,13 +138,13 @@ pub async fn grade(state: &AppState, session_id: &str, grades: &[EssayGrade]) ->
             )));
         }
     }
-    if let Some((_, missing)) = essays
+    if let Some(missing) = essays
         .iter()
-        .find(|(_, q)| !grades.iter().any(|g| g.question_id == q.id))
+        .find(|q| !grades.iter().any(|g| g.question_id == q.question_id))
     {
         return Err(AppError::Invalid(format!(
             "Give points for every essay: “{}” has none.",
-            shorten(&missing.stem)
+            shorten(&missing.content.stem.text)
         )));
     }
 
@@ -150,7 +155,7 @@ pub async fn grade(state: &AppState, session_id: &str, grades: &[EssayGrade]) ->
         db::answers::set_grade(&mut *tx, &session.id, &g.question_id, g.points, feedback, now).await?;
     }
     let awarded = db::answers::grades_for_session(&mut *tx, &session.id).await?;
-    let max: f64 = questions.iter().map(|q| q.points as f64).sum();
+    let max: f64 = questions.iter().map(|q| q.content.points).sum();
     let score: f64 = awarded.iter().filter_map(|a| a.points_awarded).sum();
     let passed = i64::from(percentage(score, max) >= exam.passing_score as f64);
     db::exam_sessions::record_grade(&mut *tx, &session.id, score, max, "GRADED", Some(passed)).await?;

@@ -248,7 +248,9 @@ impl QuestionContent {
     }
 }
 
+mod deliver;
 mod problems;
+pub use deliver::ShownOption;
 pub use problems::{limits, FieldError};
 
 #[cfg(test)]

@@ -28,10 +28,13 @@ pub fn content_of(q: &db::exams::NewQuestion<'_>) -> Option<QuestionContent> {
                 options: options
                     .into_iter()
                     .map(|o| ChoiceOption {
+                        // As the demo graded before versions: each wrong pick of a
+                        // multiple-answer question takes one right pick's share away.
                         weight: match (right.contains(&o.id), multiple) {
                             (true, true) => share,
                             (true, false) => 100.0,
-                            (false, _) => 0.0,
+                            (false, true) => -share,
+                            (false, false) => 0.0,
                         },
                         id: o.id,
                         text: Text::plain(o.text),

@@ -143,3 +143,16 @@ pub async fn list<'e>(
     .fetch_all(db)
     .await
 }
+
+/// The approved banks of an organisation by name: what coordinators build exams from.
+pub async fn approved_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as(
+        "SELECT id, name FROM question_banks WHERE org_id = $1 AND status = 'APPROVED' ORDER BY name, id",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await
+}

@@ -1,4 +1,4 @@
-//! `question_banks`, `questions`, `exams`.
+//! `question_banks`, `questions` (as the demo seeds them), `exams`.
 
 use sqlx::{AnyExecutor, FromRow};
 
@@ -23,11 +23,15 @@ pub struct ExamRow {
     pub randomize_options: i64,
     /// Scores wait until a person has reviewed the attempt (0/1).
     pub withhold_results: i64,
+    pub instructions: String,
+    pub attempt_policy: String,
+    pub results_when: String,
 }
 
 const EXAM_COLUMNS: &str = "id, org_id, bank_id, title, description, status, opens_at, closes_at, \
     duration_minutes, max_attempts, proctoring_enabled, require_fullscreen, sensitivity, passing_score, \
-    show_results, randomize_questions, randomize_options, withhold_results";
+    show_results, randomize_questions, randomize_options, withhold_results, instructions, attempt_policy, \
+    results_when";
 
 pub async fn find<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Option<ExamRow>> {
     sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id = $1"))
@@ -129,15 +133,6 @@ pub async fn insert_bank<'e>(
     .map(|_| ())
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct QuestionRow {
-    pub id: String,
-    pub kind: String,
-    pub stem: String,
-    pub options_json: String,
-    pub points: i64,
-}
-
 #[derive(Clone)]
 pub struct NewQuestion<'a> {
     pub id: &'a str,
@@ -171,39 +166,6 @@ pub async fn insert_question<'e>(db: impl AnyExecutor<'e>, q: NewQuestion<'_>, n
     .map(|_| ())
 }
 
-pub async fn questions_of_bank<'e>(
-    db: impl AnyExecutor<'e>,
-    bank_id: &str,
-) -> sqlx::Result<Vec<QuestionRow>> {
-    sqlx::query_as(
-        "SELECT id, kind, stem, options_json, points FROM questions WHERE bank_id = $1 ORDER BY position",
-    )
-    .bind(bank_id)
-    .fetch_all(db)
-    .await
-}
-
-/// Whether the bank holds this question (checked on every save, so one indexed lookup).
-pub async fn has_question<'e>(
-    db: impl AnyExecutor<'e>,
-    bank_id: &str,
-    question_id: &str,
-) -> sqlx::Result<bool> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM questions WHERE id = $1 AND bank_id = $2")
-        .bind(question_id)
-        .bind(bank_id)
-        .fetch_one(db)
-        .await?;
-    Ok(n > 0)
-}
-
-pub async fn count_questions<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM questions WHERE bank_id = $1")
-        .bind(bank_id)
-        .fetch_one(db)
-        .await
-}
-
 #[derive(Debug, Clone, FromRow)]
 pub struct CandidateExamRow {
     pub exam_id: String,
@@ -235,31 +197,6 @@ pub async fn for_candidate<'e>(
     .await
 }
 
-#[derive(Debug, Clone, FromRow)]
-pub struct KeyedQuestion {
-    pub id: String,
-    pub kind: String,
-    pub stem: String,
-    pub options_json: String,
-    pub answer_json: String,
-    pub explanation: Option<String>,
-    pub points: i64,
-}
-
-/// Questions with their correct answers: for grading and result pages, never for the player.
-pub async fn questions_with_keys<'e>(
-    db: impl AnyExecutor<'e>,
-    bank_id: &str,
-) -> sqlx::Result<Vec<KeyedQuestion>> {
-    sqlx::query_as(
-        "SELECT id, kind, stem, options_json, answer_json, explanation, points FROM questions \
-         WHERE bank_id = $1 ORDER BY position",
-    )
-    .bind(bank_id)
-    .fetch_all(db)
-    .await
-}
-
 /// Whether the exam holds candidates' scores until a person has reviewed the attempt.
 pub async fn set_withhold_results<'e>(
     db: impl AnyExecutor<'e>,
@@ -283,4 +220,185 @@ pub async fn titles_in_org<'e>(
         .bind(org_id)
         .fetch_all(db)
         .await
+}
+
+/// An exam's settings as the builder writes them (strings at this edge only).
+pub struct ExamSettings<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub instructions: &'a str,
+    pub opens_at: i64,
+    pub closes_at: i64,
+    pub duration_minutes: i64,
+    pub max_attempts: i64,
+    pub attempt_policy: &'a str,
+    pub passing_score: i64,
+    pub proctoring: bool,
+    pub sensitivity: &'a str,
+    pub require_fullscreen: bool,
+    pub shuffle_questions: bool,
+    pub shuffle_options: bool,
+    pub results: &'a str,
+    pub results_when: &'a str,
+}
+
+/// A new exam, as a draft, started from `bank_id`.
+pub async fn insert_draft<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    org_id: &str,
+    bank_id: &str,
+    created_by: &str,
+    s: &ExamSettings<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO exams (id, org_id, bank_id, title, description, instructions, status, opens_at, closes_at, \
+         duration_minutes, max_attempts, attempt_policy, passing_score, proctoring_enabled, sensitivity, \
+         require_fullscreen, randomize_questions, randomize_options, show_results, results_when, created_by, \
+         created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)",
+    )
+    .bind(id)
+    .bind(org_id)
+    .bind(bank_id)
+    .bind(s.title)
+    .bind(s.description)
+    .bind(s.instructions)
+    .bind(s.opens_at)
+    .bind(s.closes_at)
+    .bind(s.duration_minutes)
+    .bind(s.max_attempts)
+    .bind(s.attempt_policy)
+    .bind(s.passing_score)
+    .bind(i64::from(s.proctoring))
+    .bind(s.sensitivity)
+    .bind(i64::from(s.require_fullscreen))
+    .bind(i64::from(s.shuffle_questions))
+    .bind(i64::from(s.shuffle_options))
+    .bind(s.results)
+    .bind(s.results_when)
+    .bind(created_by)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// Writes an exam's settings, only if it is still in `status` (what the caller checked).
+pub async fn update_settings<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    status: &str,
+    s: &ExamSettings<'_>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE exams SET title = $3, description = $4, instructions = $5, opens_at = $6, closes_at = $7, \
+         duration_minutes = $8, max_attempts = $9, attempt_policy = $10, passing_score = $11, \
+         proctoring_enabled = $12, sensitivity = $13, require_fullscreen = $14, randomize_questions = $15, \
+         randomize_options = $16, show_results = $17, results_when = $18, updated_at = $19 \
+         WHERE id = $1 AND status = $2",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(s.title)
+    .bind(s.description)
+    .bind(s.instructions)
+    .bind(s.opens_at)
+    .bind(s.closes_at)
+    .bind(s.duration_minutes)
+    .bind(s.max_attempts)
+    .bind(s.attempt_policy)
+    .bind(s.passing_score)
+    .bind(i64::from(s.proctoring))
+    .bind(s.sensitivity)
+    .bind(i64::from(s.require_fullscreen))
+    .bind(i64::from(s.shuffle_questions))
+    .bind(i64::from(s.shuffle_options))
+    .bind(s.results)
+    .bind(s.results_when)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Moves an exam from one stored status to another; false if it was no longer in `from`.
+pub async fn set_status<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    from: &str,
+    to: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query("UPDATE exams SET status = $3, updated_at = $4 WHERE id = $1 AND status = $2")
+        .bind(id)
+        .bind(from)
+        .bind(to)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// How many attempts were started (any freezes the exam's questions and rules).
+pub async fn attempt_count<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM exam_sessions WHERE exam_id = $1")
+        .bind(exam_id)
+        .fetch_one(db)
+        .await
+}
+
+/// The time zone the organisation enters and reads times in (an IANA name).
+pub async fn org_time_zone<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<String> {
+    sqlx::query_scalar("SELECT time_zone FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(db)
+        .await
+}
+
+/// Takes a draft exam's row for a change to what it is made of: false if it is no longer a
+/// draft (published meanwhile), in which case the caller changes nothing.
+pub async fn touch_draft<'e>(db: impl AnyExecutor<'e>, id: &str, now: i64) -> sqlx::Result<bool> {
+    sqlx::query("UPDATE exams SET updated_at = $2 WHERE id = $1 AND status = 'DRAFT'")
+        .bind(id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Returns a published exam to draft, only while nobody has started it.
+pub async fn unpublish<'e>(db: impl AnyExecutor<'e>, id: &str, now: i64) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE exams SET status = 'DRAFT', updated_at = $2 WHERE id = $1 AND status IN ('SCHEDULED', 'ACTIVE') \
+         AND NOT EXISTS (SELECT 1 FROM exam_sessions s WHERE s.exam_id = $1)",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BuiltExamRow {
+    pub id: String,
+    pub title: String,
+    pub organization: String,
+    pub status: String,
+    pub opens_at: i64,
+    pub closes_at: i64,
+}
+
+/// The exams of the given organisations, newest window first.
+pub async fn in_org<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<Vec<BuiltExamRow>> {
+    sqlx::query_as(
+        "SELECT e.id, e.title, o.name AS organization, e.status, e.opens_at, e.closes_at \
+         FROM exams e JOIN organizations o ON o.id = e.org_id WHERE e.org_id = $1 ORDER BY e.opens_at DESC, e.title",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await
 }

@@ -2,12 +2,14 @@
 //! placeholders run unchanged on SQLite and PostgreSQL through sqlx's `Any` driver.
 
 pub mod answers;
+pub mod attempt_questions;
 pub mod audit;
 pub mod authoring_history;
 pub mod bank_files;
 pub mod banks;
 pub mod enrollments;
 pub mod events;
+pub mod exam_sections;
 pub mod exam_sessions;
 pub mod exams;
 pub mod flags;

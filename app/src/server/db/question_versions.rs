@@ -192,3 +192,17 @@ pub async fn source_ids<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Re
         .fetch_all(db)
         .await
 }
+
+/// The newest approved version of each question of a bank (a question whose next version is
+/// still a draft offers the one approved before it), in the bank's order.
+pub async fn approved_in_bank<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Result<Vec<VersionRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE q.bank_id = $1 AND v.status = 'APPROVED' \
+         AND v.version_no = (SELECT MAX(v2.version_no) FROM question_versions v2 \
+             WHERE v2.question_id = q.id AND v2.status = 'APPROVED') \
+         ORDER BY q.position, q.id"
+    ))
+    .bind(bank_id)
+    .fetch_all(db)
+    .await
+}

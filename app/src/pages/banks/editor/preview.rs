@@ -34,6 +34,7 @@ fn as_player(draft: &Draft) -> Option<PlayerQuestion> {
     Some(PlayerQuestion {
         question_id: "preview".into(),
         kind: kind.as_str().to_string(),
+        stem_html: None,
         stem: content.stem.text,
         points: content.points.round() as i64,
         options,

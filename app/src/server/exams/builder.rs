@@ -1,0 +1,491 @@
+//! An exam's settings and life: created as a draft from an approved bank, edited, checked by
+//! pre-flight, published (freezing each draw's pool of question versions), returned to draft
+//! while nobody has started, cancelled.
+
+use super::sections::{held_item, item_of, pool_of};
+use super::{exam_for, parsed, phase_of, zone};
+use crate::error::AppError;
+use crate::model::exams::{BankChoice, BuilderView, BuiltExam, ExamAction, SectionView, SettingsInput};
+use crate::server::db::{self, exams::ExamRow};
+use crate::server::guard::{self, Caller};
+use crate::server::{authoring, new_id, now_ms, AppState};
+use shared::exam_plan::{preflight, AttemptPolicy, ResultsPolicy, ResultsWhen, SectionFacts, Settings};
+use shared::question::FieldError;
+use shared::roles::COORDINATORS;
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// Approved banks in every organisation where the caller coordinates exams.
+pub async fn banks(state: &AppState) -> Result<Vec<BankChoice>, AppError> {
+    let user = crate::server::auth::current_user(state).await?;
+    let mut out = Vec::new();
+    for org_id in db::orgs::orgs_with_role(&state.pool, &user.id, COORDINATORS).await? {
+        let organization = db::orgs::name(&state.pool, &org_id).await?;
+        for (bank_id, name) in db::banks::approved_in_org(&state.pool, &org_id).await? {
+            out.push(BankChoice {
+                bank_id,
+                org_id: org_id.clone(),
+                name,
+                organization: organization.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The exams of every organisation where the caller coordinates exams.
+pub async fn list(state: &AppState) -> Result<Vec<BuiltExam>, AppError> {
+    let user = crate::server::auth::current_user(state).await?;
+    let now = now_ms();
+    let mut out = Vec::new();
+    for org_id in db::orgs::orgs_with_role(&state.pool, &user.id, COORDINATORS).await? {
+        for e in db::exams::in_org(&state.pool, &org_id).await? {
+            let stored: shared::ExamStatus = parsed(&e.status)?;
+            out.push(BuiltExam {
+                phase: shared::exam_plan::phase(stored, e.opens_at, e.closes_at, now),
+                exam_id: e.id,
+                title: e.title,
+                organization: e.organization,
+                opens_at: e.opens_at,
+                closes_at: e.closes_at,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A new draft exam started from an approved bank, with a first, empty section of fixed
+/// questions from it and sensible settings: tomorrow 09:00–17:00 in the organisation's zone,
+/// an hour long, one attempt, 50% to pass, proctored. Returns its id.
+pub async fn create(state: &AppState, bank_id: &str, title: &str) -> Result<String, AppError> {
+    let user = crate::server::auth::current_user(state).await?;
+    let bank = db::banks::find(&state.pool, bank_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such question bank.".into()))?;
+    let caller = guard::check(state, user, &bank.org_id, COORDINATORS).await?;
+    if bank.status != "APPROVED" {
+        return Err(AppError::Conflict(
+            "Exams are built from approved banks: this one is not approved yet.".into(),
+        ));
+    }
+    let zone_name = db::exams::org_time_zone(&state.pool, &bank.org_id).await?;
+    let now = now_ms();
+    let tomorrow = zone::to_local(now + 24 * HOUR_MS, &zone_name);
+    let day = tomorrow.get(..10).unwrap_or("2030-01-01");
+    let opens_at = zone::to_utc_ms(&format!("{day}T09:00"), &zone_name).unwrap_or(now + 24 * HOUR_MS);
+    let settings = Settings {
+        title: title.trim().to_string(),
+        description: String::new(),
+        instructions: String::new(),
+        opens_at,
+        closes_at: opens_at + 8 * HOUR_MS,
+        duration_minutes: 60,
+        max_attempts: 1,
+        attempt_policy: AttemptPolicy::Highest,
+        passing_score: 50,
+        proctoring: true,
+        sensitivity: shared::Sensitivity::Medium,
+        require_fullscreen: false,
+        shuffle_questions: false,
+        shuffle_options: false,
+        results: ResultsPolicy::Score,
+        results_when: ResultsWhen::OnSubmit,
+    };
+    refuse_problems(settings.problems())?;
+    let id = new_id();
+    let mut tx = db::begin_write(&state.pool).await?;
+    db::exams::insert_draft(
+        &mut *tx,
+        &id,
+        &bank.org_id,
+        &bank.id,
+        &caller.user.id,
+        &stored(&settings),
+        now,
+    )
+    .await?;
+    db::exam_sections::insert(
+        &mut *tx,
+        db::exam_sections::NewSection {
+            id: &new_id(),
+            exam_id: &id,
+            title: "Questions",
+            bank_id: Some(&bank.id),
+            draw_count: None,
+            tags_json: "[]",
+            difficulty: None,
+        },
+    )
+    .await?;
+    authoring::audit(
+        &mut tx,
+        "exam.created",
+        &caller,
+        &bank.org_id,
+        &id,
+        Some(&settings.title),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(exam_id = %id, "exam drafted");
+    Ok(id)
+}
+
+fn refuse_problems(problems: Vec<FieldError>) -> Result<(), AppError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::InvalidFields(problems))
+    }
+}
+
+/// The settings at the database's edge.
+fn stored(s: &Settings) -> db::exams::ExamSettings<'_> {
+    db::exams::ExamSettings {
+        title: &s.title,
+        description: &s.description,
+        instructions: &s.instructions,
+        opens_at: s.opens_at,
+        closes_at: s.closes_at,
+        duration_minutes: s.duration_minutes,
+        max_attempts: s.max_attempts,
+        attempt_policy: s.attempt_policy.as_str(),
+        passing_score: s.passing_score,
+        proctoring: s.proctoring,
+        sensitivity: s.sensitivity.as_str(),
+        require_fullscreen: s.require_fullscreen,
+        shuffle_questions: s.shuffle_questions,
+        shuffle_options: s.shuffle_options,
+        results: s.results.as_str(),
+        results_when: s.results_when.as_str(),
+    }
+}
+
+/// The stored exam's settings.
+fn settings_of(e: &ExamRow) -> Result<Settings, AppError> {
+    Ok(Settings {
+        title: e.title.clone(),
+        description: e.description.clone(),
+        instructions: e.instructions.clone(),
+        opens_at: e.opens_at,
+        closes_at: e.closes_at,
+        duration_minutes: e.duration_minutes,
+        max_attempts: e.max_attempts,
+        attempt_policy: parsed(&e.attempt_policy)?,
+        passing_score: e.passing_score,
+        proctoring: e.proctoring_enabled != 0,
+        sensitivity: parsed(&e.sensitivity)?,
+        require_fullscreen: e.require_fullscreen != 0,
+        shuffle_questions: e.randomize_questions != 0,
+        shuffle_options: e.randomize_options != 0,
+        results: parsed(&e.show_results)?,
+        results_when: parsed(&e.results_when)?,
+    })
+}
+
+/// What the coordinator typed, read in the organisation's zone; field errors for bad times.
+fn settings_from(input: &SettingsInput, zone_name: &str) -> Result<Settings, AppError> {
+    let mut problems = Vec::new();
+    let mut time = |field: &str, local: &str| match zone::to_utc_ms(local, zone_name) {
+        Ok(ms) => ms,
+        Err(message) => {
+            problems.push(FieldError {
+                field: field.into(),
+                message,
+            });
+            0
+        }
+    };
+    let opens_at = time("opens_at", &input.opens_local);
+    let closes_at = time("closes_at", &input.closes_local);
+    let settings = Settings {
+        title: input.title.trim().to_string(),
+        description: input.description.clone(),
+        instructions: input.instructions.clone(),
+        opens_at,
+        closes_at,
+        duration_minutes: input.duration_minutes,
+        max_attempts: input.max_attempts,
+        attempt_policy: input.attempt_policy,
+        passing_score: input.passing_score,
+        proctoring: input.proctoring,
+        sensitivity: input.sensitivity,
+        require_fullscreen: input.require_fullscreen,
+        shuffle_questions: input.shuffle_questions,
+        shuffle_options: input.shuffle_options,
+        results: input.results,
+        results_when: input.results_when,
+    };
+    if problems.is_empty() {
+        problems = settings.problems();
+    }
+    refuse_problems(problems)?;
+    Ok(settings)
+}
+
+/// Saves the settings. Once someone has started, a change that would alter their attempt is
+/// refused with what it is; the write is conditional on the state it was checked against.
+pub async fn save(state: &AppState, exam_id: &str, input: &SettingsInput) -> Result<(), AppError> {
+    let (caller, exam) = exam_for(state, exam_id).await?;
+    if exam.status == "CANCELLED" {
+        return Err(AppError::Conflict(
+            "This exam was cancelled: it cannot change.".into(),
+        ));
+    }
+    let zone_name = db::exams::org_time_zone(&state.pool, &exam.org_id).await?;
+    let next = settings_from(input, &zone_name)?;
+    let current = settings_of(&exam)?;
+    let locked = current.locked_changes(&next);
+    let now = now_ms();
+    let mut tx = db::begin_write(&state.pool).await?;
+    let started = db::exams::attempt_count(&mut *tx, &exam.id).await?;
+    if started > 0 && !locked.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "{started} attempt(s) have started, so {} can no longer change.",
+            locked.join(", ")
+        )));
+    }
+    if !db::exams::update_settings(&mut *tx, &exam.id, &exam.status, &stored(&next), now).await? {
+        return Err(AppError::Conflict(
+            "The exam changed meanwhile: reload it and try again.".into(),
+        ));
+    }
+    // A change racing the first start: the start's row is now visible or it will see the new
+    // settings; on SQLite the write transaction serialises both.
+    if !locked.is_empty() && db::exams::attempt_count(&mut *tx, &exam.id).await? > 0 {
+        return Err(AppError::Conflict(
+            "Someone started the exam meanwhile: reload it.".into(),
+        ));
+    }
+    authoring::audit(
+        &mut tx,
+        "exam.settings_saved",
+        &caller,
+        &exam.org_id,
+        &exam.id,
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The builder's whole view of an exam, with what pre-flight says now.
+pub async fn view(state: &AppState, exam_id: &str) -> Result<BuilderView, AppError> {
+    let (_, exam) = exam_for(state, exam_id).await?;
+    let now = now_ms();
+    let zone_name = db::exams::org_time_zone(&state.pool, &exam.org_id).await?;
+    let settings = settings_of(&exam)?;
+    let rows = db::exam_sections::for_exam(&state.pool, &exam.id).await?;
+    let items = db::exam_sections::items_of_exam(&state.pool, &exam.id).await?;
+    let draft = exam.status == "DRAFT";
+    let fixed_ids: Vec<String> = rows
+        .iter()
+        .filter(|s| s.draw_count.is_none())
+        .flat_map(|s| items.iter().filter(move |i| i.section_id == s.id))
+        .map(|i| i.question_id.clone())
+        .collect();
+    let mut sections = Vec::new();
+    let mut facts = Vec::new();
+    for s in &rows {
+        let held: Vec<_> = items
+            .iter()
+            .filter(|i| i.section_id == s.id)
+            .filter_map(held_item)
+            .collect();
+        let bank_name = match &s.bank_id {
+            Some(id) => db::banks::find(&state.pool, id)
+                .await?
+                .map(|b| b.name)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let (pool, available) = match s.draw_count {
+            Some(_) if draft => (pool_of(state, s, &fixed_ids).await?, Vec::new()),
+            Some(_) => (held.clone(), Vec::new()),
+            None if draft => {
+                let pool = match &s.bank_id {
+                    Some(bank) => db::question_versions::approved_in_bank(&state.pool, bank).await?,
+                    None => Vec::new(),
+                };
+                let available = pool
+                    .iter()
+                    .filter_map(item_of)
+                    .filter(|i| !items.iter().any(|held| held.question_id == i.question_id))
+                    .collect();
+                (Vec::new(), available)
+            }
+            None => (Vec::new(), Vec::new()),
+        };
+        facts.push(SectionFacts {
+            title: s.title.clone(),
+            fixed_points: if s.draw_count.is_none() {
+                held.iter().map(|i| i.points).collect()
+            } else {
+                Vec::new()
+            },
+            draw: s.draw_count.map(|n| (n, pool.iter().map(|i| i.points).collect())),
+        });
+        sections.push(SectionView {
+            section_id: s.id.clone(),
+            title: s.title.clone(),
+            bank_id: s.bank_id.clone(),
+            bank_name,
+            draw_count: s.draw_count,
+            tags: serde_json::from_str(&s.tags_json).unwrap_or_default(),
+            difficulty: s.difficulty.as_deref().and_then(|d| d.parse().ok()),
+            items: held,
+            pool_size: pool.len(),
+            available,
+        });
+    }
+    let preflight = if draft {
+        preflight(&settings, &facts, now)
+    } else {
+        Vec::new()
+    };
+    let banks = db::banks::approved_in_org(&state.pool, &exam.org_id)
+        .await?
+        .into_iter()
+        .map(|(bank_id, name)| BankChoice {
+            bank_id,
+            org_id: exam.org_id.clone(),
+            name,
+            organization: String::new(),
+        })
+        .collect();
+    Ok(BuilderView {
+        exam_id: exam.id.clone(),
+        phase: phase_of(&exam, now)?,
+        settings: SettingsInput {
+            opens_local: zone::to_local(settings.opens_at, &zone_name),
+            closes_local: zone::to_local(settings.closes_at, &zone_name),
+            title: settings.title,
+            description: settings.description,
+            instructions: settings.instructions,
+            duration_minutes: settings.duration_minutes,
+            max_attempts: settings.max_attempts,
+            attempt_policy: settings.attempt_policy,
+            passing_score: settings.passing_score,
+            proctoring: settings.proctoring,
+            sensitivity: settings.sensitivity,
+            require_fullscreen: settings.require_fullscreen,
+            shuffle_questions: settings.shuffle_questions,
+            shuffle_options: settings.shuffle_options,
+            results: settings.results,
+            results_when: settings.results_when,
+        },
+        time_zone: zone_name,
+        opens_at: exam.opens_at,
+        closes_at: exam.closes_at,
+        sections,
+        attempts: db::exams::attempt_count(&state.pool, &exam.id).await?,
+        preflight,
+        banks,
+    })
+}
+
+/// Publishes, returns to draft, or cancels.
+pub async fn act(state: &AppState, exam_id: &str, action: ExamAction) -> Result<(), AppError> {
+    let (caller, exam) = exam_for(state, exam_id).await?;
+    let now = now_ms();
+    match action {
+        ExamAction::Publish => publish(state, &caller, &exam, now).await,
+        ExamAction::Unpublish => {
+            let mut tx = db::begin_write(&state.pool).await?;
+            if !db::exams::unpublish(&mut *tx, &exam.id, now).await? {
+                return Err(AppError::Conflict(
+                    "Only a published exam that nobody has started can return to draft.".into(),
+                ));
+            }
+            authoring::audit(
+                &mut tx,
+                "exam.unpublished",
+                &caller,
+                &exam.org_id,
+                &exam.id,
+                None,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        ExamAction::Cancel => {
+            let mut tx = db::begin_write(&state.pool).await?;
+            let from = exam.status.as_str();
+            if !matches!(from, "DRAFT" | "SCHEDULED" | "ACTIVE")
+                || !db::exams::set_status(&mut *tx, &exam.id, from, "CANCELLED", now).await?
+            {
+                return Err(AppError::Conflict("This exam cannot be cancelled now.".into()));
+            }
+            authoring::audit(
+                &mut tx,
+                "exam.cancelled",
+                &caller,
+                &exam.org_id,
+                &exam.id,
+                None,
+                now,
+            )
+            .await?;
+            tx.commit().await?;
+            tracing::info!(exam_id = %exam.id, "exam cancelled");
+            Ok(())
+        }
+    }
+}
+
+/// Runs pre-flight; if it passes, freezes each draw's pool and publishes, in one transaction
+/// that first takes the exam's row as a draft (a second publish, or an edit, waits or fails).
+async fn publish(state: &AppState, caller: &Caller, exam: &ExamRow, now: i64) -> Result<(), AppError> {
+    let view = view(state, &exam.id).await?;
+    if exam.status != "DRAFT" {
+        return Err(AppError::Conflict("Only a draft can be published.".into()));
+    }
+    if !view.preflight.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "The exam cannot be published yet: {}",
+            view.preflight.join(" ")
+        )));
+    }
+    let fixed_ids: Vec<String> = view
+        .sections
+        .iter()
+        .filter(|s| s.draw_count.is_none())
+        .flat_map(|s| s.items.iter().map(|i| i.question_id.clone()))
+        .collect();
+    let rows = db::exam_sections::for_exam(&state.pool, &exam.id).await?;
+    let mut pools = Vec::new();
+    for s in rows.iter().filter(|s| s.draw_count.is_some()) {
+        pools.push((s.id.clone(), pool_of(state, s, &fixed_ids).await?));
+    }
+    let mut tx = db::begin_write(&state.pool).await?;
+    if !db::exams::touch_draft(&mut *tx, &exam.id, now).await? {
+        return Err(AppError::Conflict("Only a draft can be published.".into()));
+    }
+    for (section_id, pool) in &pools {
+        db::exam_sections::clear_items(&mut *tx, section_id).await?;
+        for item in pool {
+            db::exam_sections::add_item(&mut *tx, section_id, &item.version_id).await?;
+        }
+    }
+    if !db::exams::set_status(&mut *tx, &exam.id, "DRAFT", "SCHEDULED", now).await? {
+        return Err(AppError::Conflict("Only a draft can be published.".into()));
+    }
+    authoring::audit(
+        &mut tx,
+        "exam.published",
+        caller,
+        &exam.org_id,
+        &exam.id,
+        None,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(exam_id = %exam.id, "exam published");
+    Ok(())
+}
