@@ -5,7 +5,7 @@
 use crate::routes::ServerState;
 use app::api::check_id;
 use app::error::AppError;
-use app::server::{auth, authoring, db};
+use app::server::{auth, authoring};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
@@ -40,7 +40,31 @@ pub async fn import_preview(
     }
 }
 
-/// `GET /files/{file_id}`: an image of a bank's question.
+/// `POST /api/banks/{bank_id}/files?filename=…`: an image for the bank's questions, answered
+/// with its address (JSON string).
+pub async fn upload(
+    State(state): State<ServerState>,
+    Path(bank_id): Path<String>,
+    Query(query): Query<UploadQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let app = state.app;
+    let result = async {
+        check_id(&bank_id)?;
+        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let filename = query.filename.unwrap_or_else(|| "image".into());
+        authoring::files::upload(&app, user, &bank_id, &filename, &body).await
+    }
+    .await;
+    match result {
+        Ok(address) => Json(address).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /files/{file_id}`: an image of a bank's question, for people who may read the bank
+/// and candidates whose attempt shows it.
 pub async fn file(
     State(state): State<ServerState>,
     Path(file_id): Path<String>,
@@ -50,11 +74,7 @@ pub async fn file(
     let result = async {
         check_id(&file_id)?;
         let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
-        let file = db::bank_files::find(&app.pool, &file_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("There is no such file.".into()))?;
-        authoring::bank_checked(&app, user, &file.bank_id, shared::authoring::BANK_READERS).await?;
-        Ok::<_, AppError>(file)
+        authoring::files::readable(&app, user, &file_id).await
     }
     .await;
     match result {

@@ -56,6 +56,11 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
                 app::server::authoring::import::MAX_UPLOAD_BYTES,
             )),
         )
+        .route(
+            "/api/banks/{bank_id}/files",
+            // A little above the largest image, so an image of 5 MB is told why, not cut off.
+            post(crate::bank_files::upload).layer(DefaultBodyLimit::max(shared::media::MAX_IMAGE_BYTES + 64 * 1024)),
+        )
         .route("/files/{file_id}", get(crate::bank_files::file))
         .route("/exports/banks/{bank_id}/{file}", get(crate::bank_files::export))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {

@@ -183,3 +183,20 @@ pub async fn duplicate_question(question_id: String) -> Result<Saved, AppError> 
         .await,
     )
 }
+
+/// A question text as the player will show it: Markdown or HTML made safe HTML on the server,
+/// by the same code that renders it for candidates (`None`: plain text, shown as typed).
+#[server(prefix = "/api", endpoint = "render_text", input = Json)]
+pub async fn render_text(text: shared::question::Text) -> Result<Option<String>, AppError> {
+    use crate::server::{auth, render, respond, state};
+    respond(
+        async {
+            auth::current_user(&state()?).await?;
+            if text.text.len() > shared::question::limits::TEXT_BYTES {
+                return Err(AppError::Invalid("This text is too long (at most 64 KB).".into()));
+            }
+            Ok(render::html_of(&text))
+        }
+        .await,
+    )
+}

@@ -42,7 +42,7 @@ pub async fn managed_exams() -> Result<Vec<ManagedExam>, AppError> {
 #[server(prefix = "/api", endpoint = "roster")]
 pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
     use crate::model::RosterEntry;
-    use crate::server::{db, guard, now_ms, respond, state};
+    use crate::server::{db, exams::zone, guard, now_ms, respond, state};
     respond(
         async {
             let state = state()?;
@@ -51,6 +51,7 @@ pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
                 .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
             guard::require_role(&state, &exam.org_id, shared::roles::ENROLLMENT_MANAGERS).await?;
             let now = now_ms();
+            let time_zone = db::exams::org_time_zone(&state.pool, &exam.org_id).await?;
             let enrolled = db::enrollments::roster(&state.pool, &exam.id).await?;
             let mut entries: Vec<RosterEntry> = Vec::new();
             for i in db::invitations::pending_for_exam(&state.pool, &exam.id).await? {
@@ -73,6 +74,9 @@ pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
                     attempts_used: 0,
                     invitation_expires_at: Some(i.expires_at),
                     relaxations: Default::default(),
+                    opens_local: String::new(),
+                    closes_local: String::new(),
+                    extra_attempts: 0,
                 });
             }
             for r in enrolled {
@@ -86,6 +90,15 @@ pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
                     attempts_used: r.attempts_used,
                     invitation_expires_at: None,
                     relaxations: serde_json::from_str(&r.relaxations_json).unwrap_or_default(),
+                    opens_local: r
+                        .opens_at_override
+                        .map(|t| zone::to_local(t, &time_zone))
+                        .unwrap_or_default(),
+                    closes_local: r
+                        .closes_at_override
+                        .map(|t| zone::to_local(t, &time_zone))
+                        .unwrap_or_default(),
+                    extra_attempts: r.extra_attempts,
                 });
             }
             Ok(Roster {
@@ -96,6 +109,7 @@ pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
                 closes_at: exam.closes_at,
                 duration_minutes: exam.duration_minutes,
                 max_attempts: exam.max_attempts,
+                time_zone,
                 entries,
             })
         }
@@ -187,4 +201,41 @@ fn accommodation_from(
     }
     shared::schedule::Accommodation::new(number(percent, "percent")?, number(minutes, "minutes")?)
         .map_err(AppError::Invalid)
+}
+
+/// Gives one candidate their own window (`opens_local`/`closes_local` in the organisation's
+/// time zone, empty for the exam's) and `extra_attempts` beyond the exam's.
+#[server(prefix = "/api", endpoint = "set_enrollment_overrides")]
+pub async fn set_enrollment_overrides(
+    enrollment_id: String,
+    opens_local: Option<String>,
+    closes_local: Option<String>,
+    extra_attempts: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{accommodations, respond, state};
+    respond(
+        async {
+            super::check_id(&enrollment_id)?;
+            let state = state()?;
+            let (caller, enrollment, exam) =
+                accommodations::managed_enrollment(&state, &enrollment_id).await?;
+            let extra = match extra_attempts.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                None => 0,
+                Some(n) => n.parse::<i64>().map_err(|_| {
+                    AppError::Invalid("Extra attempts must be a whole number from 0 to 20.".into())
+                })?,
+            };
+            accommodations::set_overrides(
+                &state,
+                &caller,
+                &enrollment,
+                &exam,
+                opens_local.as_deref().unwrap_or_default(),
+                closes_local.as_deref().unwrap_or_default(),
+                extra,
+            )
+            .await
+        }
+        .await,
+    )
 }

@@ -18,29 +18,32 @@ pub async fn my_exams() -> Result<Vec<CandidateExam>, AppError> {
                 let open = db::exam_sessions::open_for(&state.pool, &r.exam_id, &user.id).await?;
                 let submitted = db::exam_sessions::last_submitted(&state.pool, &r.exam_id, &user.id).await?;
                 let attempts_used = db::exam_sessions::count_attempts(&state.pool, &r.enrollment_id).await?;
+                let opens_at = r.opens_at_override.unwrap_or(r.opens_at);
+                let closes_at = r.closes_at_override.unwrap_or(r.closes_at);
+                let max_attempts = r.max_attempts.saturating_add(r.extra_attempts.max(0));
                 let availability = if open.is_some() {
                     Availability::InProgress
                 } else if r.enrollment_status == shared::EnrollmentStatus::Invited.as_str() {
                     Availability::NotAccepted
-                } else if now < r.opens_at {
+                } else if now < opens_at {
                     Availability::Upcoming
-                } else if now >= r.closes_at {
+                } else if now >= closes_at {
                     Availability::Closed
-                } else if attempts_used >= r.max_attempts {
+                } else if attempts_used >= max_attempts {
                     Availability::AttemptsUsed
                 } else {
                     Availability::Open
                 };
                 out.push(CandidateExam {
                     submitted_session_id: submitted,
-                    max_attempts: r.max_attempts,
+                    max_attempts,
                     attempts_used,
                     availability,
                     exam_id: r.exam_id,
                     title: r.title,
                     organization: r.organization,
-                    opens_at: r.opens_at,
-                    closes_at: r.closes_at,
+                    opens_at,
+                    closes_at,
                     duration_minutes: r.duration_minutes,
                     proctoring_enabled: r.proctoring_enabled != 0,
                     open_session_id: open.map(|s| s.id),
@@ -63,9 +66,12 @@ pub async fn get_exam(exam_id: String) -> Result<ExamInfo, AppError> {
             let exam = db::exams::find(&state.pool, &exam_id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
-            let enrolled = db::enrollments::find(&state.pool, &exam.id, &user.id)
-                .await?
-                .is_some();
+            let enrollment = db::enrollments::find(&state.pool, &exam.id, &user.id).await?;
+            let enrolled = enrollment.is_some();
+            // A candidate reads their own window where their enrollment manager set one.
+            let (opens_at, closes_at) = enrollment
+                .as_ref()
+                .map_or((exam.opens_at, exam.closes_at), |e| e.window(&exam));
             let allowed: &[shared::Role] = if enrolled {
                 &[shared::Role::Candidate]
             } else {
@@ -82,8 +88,8 @@ pub async fn get_exam(exam_id: String) -> Result<ExamInfo, AppError> {
                 title: exam.title,
                 description: exam.description,
                 status: exam.status,
-                opens_at: exam.opens_at,
-                closes_at: exam.closes_at,
+                opens_at,
+                closes_at,
                 duration_minutes: exam.duration_minutes,
                 proctoring_enabled: exam.proctoring_enabled != 0,
                 question_count,
@@ -122,10 +128,12 @@ pub async fn start_exam(exam_id: String, consent: bool) -> Result<String, AppErr
             if exam.status != "ACTIVE" && exam.status != "SCHEDULED" {
                 return Err(AppError::Conflict("This exam is not open.".into()));
             }
-            if now < exam.opens_at {
+            // The candidate's own window and attempts where their enrollment manager set them.
+            let (opens_at, closes_at) = enrollment.window(&exam);
+            if now < opens_at {
                 return Err(AppError::Conflict("This exam has not opened yet.".into()));
             }
-            if now >= exam.closes_at {
+            if now >= closes_at {
                 return Err(AppError::Conflict("This exam has closed.".into()));
             }
             let proctored = exam.proctoring_enabled != 0;
@@ -136,19 +144,15 @@ pub async fn start_exam(exam_id: String, consent: bool) -> Result<String, AppErr
             }
             let mut tx = db::begin_write(&state.pool).await?;
             let attempts = db::exam_sessions::count_attempts(&mut *tx, &enrollment.id).await?;
-            if attempts >= exam.max_attempts {
+            if attempts >= enrollment.attempts_allowed(&exam) {
                 return Err(AppError::Conflict(
                     "You have used all your attempts at this exam.".into(),
                 ));
             }
             // The server's clock owns the deadline: the duration plus any extra time granted,
             // never past the end of the window.
-            let deadline = shared::schedule::deadline(
-                now,
-                exam.duration_minutes,
-                enrollment.accommodation(),
-                exam.closes_at,
-            );
+            let deadline =
+                shared::schedule::deadline(now, exam.duration_minutes, enrollment.accommodation(), closes_at);
             let id = new_id();
             db::exam_sessions::insert(
                 &mut *tx,

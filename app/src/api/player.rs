@@ -179,7 +179,8 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
             // take the exam (the window's end, not the candidate's own deadline).
             let when: shared::exam_plan::ResultsWhen =
                 exam.results_when.parse().map_err(|_| AppError::Internal)?;
-            let released = shared::exam_plan::results_released(when, exam.closes_at, now_ms());
+            let last_close = db::enrollments::last_close(&state.pool, &exam.id, exam.closes_at).await?;
+            let released = shared::exam_plan::results_released(when, last_close, now_ms());
             // Held scores hide answers too: the answers would give the score away.
             let show = if withheld || !released {
                 "NONE"
@@ -232,7 +233,7 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
                 passed: grade.passed.filter(|_| visible).map(|p| p != 0),
                 pending,
                 withheld,
-                released_at: (!released).then_some(exam.closes_at),
+                released_at: (!released).then_some(last_close),
                 review_status: reviewed.then(|| review.for_candidate(grade.flag_count > 0).to_string()),
                 passing_score: exam.passing_score,
                 questions,

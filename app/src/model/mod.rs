@@ -380,6 +380,11 @@ pub struct RosterEntry {
     pub invitation_expires_at: Option<i64>,
     /// Proctoring rules relaxed for this candidate.
     pub relaxations: shared::rules::Relaxations,
+    /// The candidate's own window, in the organisation's time zone (`2026-12-01T09:00`); empty
+    /// where the exam's applies.
+    pub opens_local: String,
+    pub closes_local: String,
+    pub extra_attempts: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -391,6 +396,8 @@ pub struct Roster {
     pub closes_at: i64,
     pub duration_minutes: i64,
     pub max_attempts: i64,
+    /// The organisation's time zone, in which the candidates' own windows are written.
+    pub time_zone: String,
     pub entries: Vec<RosterEntry>,
 }
 

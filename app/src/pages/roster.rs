@@ -1,7 +1,9 @@
 //! One exam's roster for its enrollment manager: invite by email, see each person's status,
 //! grant extra time, relax proctoring rules for one candidate.
 
-use crate::api::enrollments::{get_roster, InviteCandidates, SetAccommodation, SetRuleRelaxations};
+use crate::api::enrollments::{
+    get_roster, InviteCandidates, SetAccommodation, SetEnrollmentOverrides, SetRuleRelaxations,
+};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::format::datetime;
 use crate::model::{Roster, RosterEntry};
@@ -16,6 +18,7 @@ pub fn RosterPage() -> impl IntoView {
     let invite = ServerAction::<InviteCandidates>::new();
     let set_time = ServerAction::<SetAccommodation>::new();
     let set_rules = ServerAction::<SetRuleRelaxations>::new();
+    let set_window = ServerAction::<SetEnrollmentOverrides>::new();
     // Confirms the last change the manager made, so a reload is never needed to trust it.
     let last_saved = RwSignal::new(None::<&'static str>);
     Effect::new(move || {
@@ -28,6 +31,11 @@ pub fn RosterPage() -> impl IntoView {
             last_saved.set(result.is_ok().then_some("Proctoring rules saved."));
         }
     });
+    Effect::new(move || {
+        if let Some(result) = set_window.value().get() {
+            last_saved.set(result.is_ok().then_some("Window and attempts saved."));
+        }
+    });
     // Refetch after every successful change, so the table shows what the server holds.
     let data = Resource::new(
         move || {
@@ -36,9 +44,10 @@ pub fn RosterPage() -> impl IntoView {
                 invite.version().get(),
                 set_time.version().get(),
                 set_rules.version().get(),
+                set_window.version().get(),
             )
         },
-        |(id, _, _, _)| get_roster(id),
+        |(id, _, _, _, _)| get_roster(id),
     );
     view! {
         <Title text="Roster" />
@@ -46,7 +55,7 @@ pub fn RosterPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading label="Loading the roster…" /> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(r) => view! { <RosterView roster=r invite set_time set_rules last_saved /> }.into_any(),
+                    Ok(r) => view! { <RosterView roster=r invite set_time set_rules set_window last_saved /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -60,6 +69,7 @@ fn RosterView(
     invite: ServerAction<InviteCandidates>,
     set_time: ServerAction<SetAccommodation>,
     set_rules: ServerAction<SetRuleRelaxations>,
+    set_window: ServerAction<SetEnrollmentOverrides>,
     /// What the manager's last change saved, if it succeeded.
     last_saved: RwSignal<Option<&'static str>>,
 ) -> impl IntoView {
@@ -70,7 +80,9 @@ fn RosterView(
             .get()
             .and_then(Result::err)
             .or_else(|| set_rules.value().get().and_then(Result::err))
+            .or_else(|| set_window.value().get().and_then(Result::err))
     };
+    let time_zone = roster.time_zone.clone();
     let entries = roster.entries.clone();
     let exam_id = roster.exam_id.clone();
     view! {
@@ -144,10 +156,11 @@ fn RosterView(
                                     <th scope="col">"Attempts"</th>
                                     <th scope="col">"Extra time"</th>
                                     <th scope="col">"Proctoring rules"</th>
+                                    <th scope="col">{format!("Own window and attempts ({time_zone})")}</th>
                                 </tr>
                             </thead>
                             <tbody>
-                                {entries.into_iter().map(|entry| view! { <RosterRow entry exam_id=exam_id.clone() invite set_time set_rules /> }).collect_view()}
+                                {entries.into_iter().map(|entry| view! { <RosterRow entry exam_id=exam_id.clone() invite set_time set_rules set_window /> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -164,6 +177,7 @@ fn RosterRow(
     invite: ServerAction<InviteCandidates>,
     set_time: ServerAction<SetAccommodation>,
     set_rules: ServerAction<SetRuleRelaxations>,
+    set_window: ServerAction<SetEnrollmentOverrides>,
 ) -> impl IntoView {
     let who = entry
         .display_name
@@ -175,6 +189,7 @@ fn RosterRow(
     };
     let label = entry.display_name.clone().unwrap_or_else(|| entry.email.clone());
     let rules_label = label.clone();
+    let window_label = label.clone();
     // A pending or expired invitation can be sent again: a new link replaces the old one.
     let resend = entry.invitation_expires_at.is_some().then(|| {
         let email = entry.email.clone();
@@ -249,6 +264,39 @@ fn RosterRow(
                             </label>
                             <button type="submit" class="btn btn-small" aria-label=format!("Save proctoring rules for {rules_label}")>"Save"</button>
                         </ActionForm>
+                    }
+                })}
+            </td>
+            <td>
+                {entry.enrollment_id.clone().map(|id| {
+                    let summary = match (entry.opens_local.is_empty() && entry.closes_local.is_empty(), entry.extra_attempts) {
+                        (true, 0) => "The exam's".to_string(),
+                        (true, n) => format!("+{n} attempt(s)"),
+                        (false, 0) => "Own window".to_string(),
+                        (false, n) => format!("Own window, +{n} attempt(s)"),
+                    };
+                    view! {
+                        <details class="override">
+                            <summary data-testid="override-summary">{summary}</summary>
+                            <ActionForm action=set_window attr:class="form compact">
+                                <input type="hidden" name="enrollment_id" value=id />
+                                <label>
+                                    {format!("Opens for {window_label}")}
+                                    <input name="opens_local" type="datetime-local" value=entry.opens_local.clone() />
+                                </label>
+                                <label>
+                                    {format!("Closes for {window_label}")}
+                                    <input name="closes_local" type="datetime-local" value=entry.closes_local.clone() />
+                                </label>
+                                <label>
+                                    "Extra attempts"
+                                    <input name="extra_attempts" type="number" min="0" max="20" step="1" inputmode="numeric"
+                                        value=entry.extra_attempts.to_string() />
+                                </label>
+                                <p class="hint">"Leave the times empty for the exam's window."</p>
+                                <button type="submit" class="btn btn-small" aria-label=format!("Save window and attempts for {window_label}")>"Save"</button>
+                            </ActionForm>
+                        </details>
                     }
                 })}
             </td>

@@ -110,3 +110,54 @@ pub async fn set_relaxations(
     tx.commit().await?;
     Ok(())
 }
+
+/// Most attempts an enrollment manager can add for one candidate.
+pub const MAX_EXTRA_ATTEMPTS: i64 = 20;
+
+/// Gives one candidate their own window (typed in the organisation's time zone; empty: the
+/// exam's) and attempts beyond the exam's. Applies to attempts started afterwards.
+pub async fn set_overrides(
+    state: &AppState,
+    caller: &Caller,
+    enrollment: &EnrollmentRow,
+    exam: &ExamRow,
+    opens_local: &str,
+    closes_local: &str,
+    extra_attempts: i64,
+) -> Result<(), AppError> {
+    let zone_name = db::exams::org_time_zone(&state.pool, &exam.org_id).await?;
+    let time = |local: &str, what: &str| -> Result<Option<i64>, AppError> {
+        if local.trim().is_empty() {
+            return Ok(None);
+        }
+        super::exams::zone::to_utc_ms(local, &zone_name)
+            .map(Some)
+            .map_err(|why| AppError::Invalid(format!("{what}: {why}")))
+    };
+    let opens = time(opens_local, "Opens")?;
+    let closes = time(closes_local, "Closes")?;
+    if opens.unwrap_or(exam.opens_at) >= closes.unwrap_or(exam.closes_at) {
+        return Err(AppError::Invalid(
+            "The candidate's window must close after it opens.".into(),
+        ));
+    }
+    if !(0..=MAX_EXTRA_ATTEMPTS).contains(&extra_attempts) {
+        return Err(AppError::Invalid(format!(
+            "Extra attempts must be a whole number from 0 to {MAX_EXTRA_ATTEMPTS}."
+        )));
+    }
+    let mut tx = db::begin_write(&state.pool).await?;
+    db::enrollments::set_overrides(&mut *tx, &enrollment.id, opens, closes, extra_attempts).await?;
+    let detail = format!("window {opens:?}–{closes:?}, {extra_attempts} extra attempts");
+    audited(
+        &mut tx,
+        "enrollment.overrides_set",
+        caller,
+        exam,
+        enrollment,
+        &detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

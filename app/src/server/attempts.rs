@@ -116,7 +116,10 @@ pub async fn submit(
     let status = if pending { "PENDING" } else { "GRADED" };
     db::exam_sessions::record_grade(&mut *tx, session_id, score, max, status, passed).await?;
     // Completed once the last attempt is in; otherwise the candidate may start another.
-    let enrollment_status = if session.attempt_no >= exam.max_attempts {
+    let allowed = db::enrollments::find_by_id(&mut *tx, &session.enrollment_id)
+        .await?
+        .map_or(exam.max_attempts, |e| e.attempts_allowed(&exam));
+    let enrollment_status = if session.attempt_no >= allowed {
         EnrollmentStatus::Completed
     } else {
         EnrollmentStatus::Accepted

@@ -5,7 +5,7 @@ pub mod bank;
 pub mod editor;
 pub mod import;
 #[cfg(feature = "hydrate")]
-mod upload;
+pub(crate) mod upload;
 
 use crate::api::banks::{bank_orgs, list_banks, CreateBank};
 use crate::components::feedback::{ErrorNotice, Loading};

@@ -130,15 +130,22 @@ pub fn QuestionView(
             .into_any()
         }
     };
-    let labelled_by = heading_id.clone();
+    // The stem may hold paragraphs, lists and images (Markdown), which a legend cannot: it
+    // follows the legend, and the group is named by both.
+    let stem_id = format!("{heading_id}-stem");
+    let labelled_by = format!("{heading_id} {stem_id}");
+    let stem = match q.stem_html {
+        Some(html) => view! { <div class="q-stem rich" id=stem_id inner_html=html></div> }.into_any(),
+        None => view! { <div class="q-stem" id=stem_id>{q.stem}</div> }.into_any(),
+    };
     view! {
         <li class="card question" id=format!("question-{}", q.question_id) tabindex="-1" hidden=move || !visible.get()>
             <fieldset aria-labelledby=labelled_by>
                 <legend id=heading_id>
                     <span class="q-number">{format!("Question {number} of {total}")}</span>
                     <span class="q-points">{format!("{} point{}", q.points, if q.points == 1 { "" } else { "s" })}</span>
-                    <span class="q-stem">{q.stem}</span>
                 </legend>
+                {stem}
                 {body}
             </fieldset>
             <label class="check mark">

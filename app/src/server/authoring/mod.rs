@@ -5,6 +5,7 @@
 
 pub mod banks;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod legacy;
 pub mod questions;

@@ -12,9 +12,27 @@ pub struct EnrollmentRow {
     pub status: String,
     pub extra_time_minutes: i64,
     pub extra_time_percent: i64,
+    /// This candidate's own window, where it differs from the exam's.
+    pub opens_at_override: Option<i64>,
+    pub closes_at_override: Option<i64>,
+    /// Attempts beyond the exam's.
+    pub extra_attempts: i64,
 }
 
 impl EnrollmentRow {
+    /// The window this candidate may start in: their own where set, else the exam's.
+    pub fn window(&self, exam: &super::exams::ExamRow) -> (i64, i64) {
+        (
+            self.opens_at_override.unwrap_or(exam.opens_at),
+            self.closes_at_override.unwrap_or(exam.closes_at),
+        )
+    }
+
+    /// How many attempts this candidate may start.
+    pub fn attempts_allowed(&self, exam: &super::exams::ExamRow) -> i64 {
+        exam.max_attempts.saturating_add(self.extra_attempts.max(0))
+    }
+
     pub fn accommodation(&self) -> Accommodation {
         Accommodation {
             extra_percent: self.extra_time_percent,
@@ -33,7 +51,8 @@ pub fn parse_status(stored: &str) -> EnrollmentStatus {
     stored.parse().unwrap_or(EnrollmentStatus::Invited)
 }
 
-const COLUMNS: &str = "id, exam_id, user_id, status, extra_time_minutes, extra_time_percent";
+const COLUMNS: &str = "id, exam_id, user_id, status, extra_time_minutes, extra_time_percent, \
+    opens_at_override, closes_at_override, extra_attempts";
 
 pub async fn find<'e>(
     db: impl AnyExecutor<'e>,
@@ -122,6 +141,37 @@ pub async fn set_relaxations<'e>(
         .map(|_| ())
 }
 
+/// Gives one candidate their own window (`None`: the exam's) and attempts beyond the exam's.
+pub async fn set_overrides<'e>(
+    db: impl AnyExecutor<'e>,
+    enrollment_id: &str,
+    opens_at: Option<i64>,
+    closes_at: Option<i64>,
+    extra_attempts: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE enrollments SET opens_at_override = $1, closes_at_override = $2, extra_attempts = $3 WHERE id = $4",
+    )
+    .bind(opens_at)
+    .bind(closes_at)
+    .bind(extra_attempts)
+    .bind(enrollment_id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// The latest any candidate of the exam may still start or work: its window's end, or a
+/// later one of a candidate's own (results that wait for the window wait for this).
+pub async fn last_close<'e>(db: impl AnyExecutor<'e>, exam_id: &str, closes_at: i64) -> sqlx::Result<i64> {
+    let latest: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(closes_at_override) FROM enrollments WHERE exam_id = $1")
+            .bind(exam_id)
+            .fetch_one(db)
+            .await?;
+    Ok(latest.map_or(closes_at, |l| l.max(closes_at)))
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct RosterRow {
     pub enrollment_id: String,
@@ -132,6 +182,9 @@ pub struct RosterRow {
     pub extra_time_percent: i64,
     pub attempts_used: i64,
     pub relaxations_json: String,
+    pub opens_at_override: Option<i64>,
+    pub closes_at_override: Option<i64>,
+    pub extra_attempts: i64,
 }
 
 /// Everyone enrolled in an exam, by name, with how many attempts they have started.
@@ -139,7 +192,7 @@ pub async fn roster<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result
     sqlx::query_as(
         "SELECT n.id AS enrollment_id, u.email, u.display_name, n.status, n.extra_time_minutes, \
          n.extra_time_percent, (SELECT COUNT(*) FROM exam_sessions s WHERE s.enrollment_id = n.id) AS attempts_used, \
-         n.relaxations_json \
+         n.relaxations_json, n.opens_at_override, n.closes_at_override, n.extra_attempts \
          FROM enrollments n JOIN users u ON u.id = n.user_id WHERE n.exam_id = $1 \
          ORDER BY u.display_name, u.email",
     )

@@ -178,6 +178,9 @@ pub struct CandidateExamRow {
     pub max_attempts: i64,
     pub enrollment_id: String,
     pub enrollment_status: String,
+    pub opens_at_override: Option<i64>,
+    pub closes_at_override: Option<i64>,
+    pub extra_attempts: i64,
 }
 
 /// The exams a user is enrolled in, soonest first.
@@ -188,7 +191,7 @@ pub async fn for_candidate<'e>(
     sqlx::query_as(
         "SELECT e.id AS exam_id, e.title, o.name AS organization, e.opens_at, e.closes_at, \
          e.duration_minutes, e.proctoring_enabled, e.max_attempts, n.id AS enrollment_id, \
-         n.status AS enrollment_status \
+         n.status AS enrollment_status, n.opens_at_override, n.closes_at_override, n.extra_attempts \
          FROM enrollments n JOIN exams e ON e.id = n.exam_id JOIN organizations o ON o.id = e.org_id \
          WHERE n.user_id = $1 AND e.status IN ('SCHEDULED', 'ACTIVE', 'COMPLETED') ORDER BY e.opens_at, e.title",
     )

@@ -49,11 +49,13 @@ pub async fn questions_of(
         .collect()
 }
 
+/// A question and the version of it a section offers.
+type QuestionVersion = (String, String);
+
 /// Picks the attempt's questions and stores them. Two pages assembling at once pick the same
 /// (the draw is deterministic) and the second writer's rows change nothing.
 async fn record(pool: &AnyPool, session_id: &str, exam: &ExamRow) -> Result<(), AppError> {
-    // (question id, version id) per section, and how many each attempt takes.
-    let mut sections: Vec<(Vec<(String, String)>, Option<usize>)> = Vec::new();
+    let mut sections: Vec<(Vec<QuestionVersion>, Option<usize>)> = Vec::new();
     let rows = db::exam_sections::for_exam(pool, &exam.id).await?;
     if rows.is_empty() {
         // Exams from before the builder: every approved question of their bank.

@@ -121,7 +121,7 @@ impl Draft {
             kind: Kind::Single,
             title: String::new(),
             stem: String::new(),
-            stem_format: TextFormat::Plain,
+            stem_format: TextFormat::Markdown,
             points: "1".into(),
             difficulty: Difficulty::Medium,
             tags: String::new(),

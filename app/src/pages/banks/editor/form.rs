@@ -2,6 +2,7 @@
 //! appears beside its field, and the field says it is invalid to screen readers.
 
 use super::draft::{Draft, Kind};
+use super::stem::StemField;
 use leptos::prelude::*;
 use shared::question::{Difficulty, FieldError};
 
@@ -24,7 +25,7 @@ fn error_id(field: &str) -> String {
 }
 
 #[component]
-pub fn Fields(draft: RwSignal<Draft>, errors: RwSignal<Vec<FieldError>>) -> impl IntoView {
+pub fn Fields(draft: RwSignal<Draft>, errors: RwSignal<Vec<FieldError>>, bank_id: String) -> impl IntoView {
     let invalid = move |field: &'static str| move || message(errors, field).is_some().to_string();
     let kind = move || draft.with(|d| d.kind);
     view! {
@@ -40,11 +41,7 @@ pub fn Fields(draft: RwSignal<Draft>, errors: RwSignal<Vec<FieldError>>) -> impl
             {Kind::ALL.into_iter().map(|k| view! { <option value=k.key()>{k.label()}</option> }).collect_view()}
         </select>
 
-        <label for="q-stem">"Question text"</label>
-        <textarea id="q-stem" rows="4" aria-describedby=error_id("stem") aria-invalid=invalid("stem")
-            prop:value=move || draft.with(|d| d.stem.clone())
-            on:input=move |ev| draft.update(|d| d.stem = event_target_value(&ev))></textarea>
-        <FieldMessage errors field="stem" />
+        <StemField draft errors bank_id />
 
         <div class="inline-fields">
             <div>

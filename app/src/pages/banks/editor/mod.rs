@@ -5,6 +5,7 @@
 mod draft;
 mod form;
 mod preview;
+mod stem;
 
 use super::StatusBadge;
 use crate::api::banks::{get_question_history, SaveQuestion};
@@ -62,6 +63,7 @@ fn Editor(bank_id: String, question_id: Option<String>, history: Option<Question
     let dirty = move || draft.with(|d| saved.with(|s| d != s));
     let is_new = question_id.is_none();
     let bank_for_nav = bank_id.clone();
+    let bank_for_fields = bank_id.clone();
     Effect::new(move |_| match save.value().get() {
         Some(Ok(done)) => {
             errors.set(Vec::new());
@@ -136,7 +138,7 @@ fn Editor(bank_id: String, question_id: Option<String>, history: Option<Question
         })}
         <div class="editor-layout">
             <form class="form editor" on:submit=on_submit novalidate>
-                <Fields draft errors />
+                <Fields draft errors bank_id=bank_for_fields />
                 <div aria-live="assertive">{move || other_error().map(|error| view! { <ErrorNotice error /> })}</div>
                 <p class="muted" role="status" data-testid="save-status">{status_line}</p>
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get() || locked.is_some()>

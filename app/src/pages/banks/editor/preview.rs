@@ -1,10 +1,14 @@
 //! The question as a candidate will see it, drawn by the player's own component.
 
 use super::draft::Draft;
+#[cfg(feature = "hydrate")]
+use crate::api::banks::render_text;
 use crate::model::{ChoiceOption, PlayerQuestion};
 use crate::pages::player::question::QuestionView;
 use leptos::prelude::*;
-use shared::question::Body;
+#[cfg(feature = "hydrate")]
+use shared::question::TextFormat;
+use shared::question::{Body, Text};
 use std::collections::HashSet;
 
 /// What the player would be given for this draft.
@@ -46,6 +50,33 @@ fn as_player(draft: &Draft) -> Option<PlayerQuestion> {
 
 #[component]
 pub fn Preview(draft: RwSignal<Draft>) -> impl IntoView {
+    // Markdown and HTML are rendered by the server, by the code that renders them for candidates.
+    let stem = move || {
+        draft.with(|d| Text {
+            format: d.stem_format,
+            text: d.stem.clone(),
+        })
+    };
+    // Fetched in the browser only: the server's first render and the hydrated page both start
+    // without it (so they agree), and a server-side local resource must never be made.
+    #[cfg(feature = "hydrate")]
+    let rendered: Signal<Option<String>> = {
+        let resource = LocalResource::new(move || {
+            let text = stem();
+            async move {
+                match text.format {
+                    TextFormat::Plain => None,
+                    _ => render_text(text).await.ok().flatten(),
+                }
+            }
+        });
+        Signal::derive(move || resource.get().flatten())
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let rendered: Signal<Option<String>> = {
+        let _ = stem;
+        Signal::derive(|| None)
+    };
     let marked = RwSignal::new(HashSet::new());
     let ignore_answer = Callback::new(|_: (String, String)| ());
     let ignore_mark = Callback::new(|_: (String, bool)| ());
@@ -54,9 +85,12 @@ pub fn Preview(draft: RwSignal<Draft>) -> impl IntoView {
             <h2 id="preview-title">"Preview: what a candidate sees"</h2>
             <ol class="questions">
                 {move || match draft.with(as_player) {
-                    Some(q) => view! {
-                        <QuestionView q number=1 total=1 on_answer=ignore_answer marked on_mark=ignore_mark visible=Signal::derive(|| true) />
-                    }.into_any(),
+                    Some(mut q) => {
+                        q.stem_html = rendered.get();
+                        view! {
+                            <QuestionView q number=1 total=1 on_answer=ignore_answer marked on_mark=ignore_mark visible=Signal::derive(|| true) />
+                        }.into_any()
+                    }
                     None => view! { <li class="empty">"Fix the numbers in the form to see the preview."</li> }.into_any(),
                 }}
             </ol>
