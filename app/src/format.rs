@@ -7,6 +7,12 @@ pub fn datetime(ms: i64) -> String {
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02} UTC")
 }
 
+/// `2026-12-01T08:00:00Z`, for a `<time datetime>` attribute.
+pub fn iso(ms: i64) -> String {
+    let (y, mo, d, h, mi, s) = parts(ms);
+    format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+}
+
 /// `16:52:07 UTC`
 pub fn time_of_day(ms: i64) -> String {
     let (_, _, _, h, mi, s) = parts(ms);

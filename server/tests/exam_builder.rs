@@ -61,10 +61,11 @@ async fn add_question(
 
 /// The settings with the window from `opens` to `closes` (UTC ms), written as the builder's
 /// form writes them in the organisation's zone.
-fn with_window(settings: &Value, opens: i64, closes: i64) -> Value {
-    let mut s = settings.clone();
-    s["opens_local"] = json!(zone::to_local(opens, "UTC"));
-    s["closes_local"] = json!(zone::to_local(closes, "UTC"));
+fn with_window(view: &Value, opens: i64, closes: i64) -> Value {
+    let zone_name = view["time_zone"].as_str().unwrap();
+    let mut s = view["settings"].clone();
+    s["opens_local"] = json!(zone::to_local(opens, zone_name));
+    s["closes_local"] = json!(zone::to_local(closes, zone_name));
     s
 }
 
@@ -160,7 +161,7 @@ async fn a_coordinator_builds_checks_and_publishes_and_attempts_keep_their_versi
 
     // Bad settings are named field by field and nothing is saved.
     let now = now_ms();
-    let mut bad = with_window(&v["settings"], now + 3_600_000, now);
+    let mut bad = with_window(&v, now + 3_600_000, now);
     bad["duration_minutes"] = json!(0);
     let (status, body) = app
         .call_json(
@@ -201,7 +202,7 @@ async fn a_coordinator_builds_checks_and_publishes_and_attempts_keep_their_versi
     );
 
     // Open now for two hours, then publish.
-    let good = with_window(&v["settings"], now - 60_000, now + 2 * 3_600_000);
+    let good = with_window(&v, now - 60_000, now + 2 * 3_600_000);
     let (status, body) = app
         .call_json(
             &coordinator,
@@ -212,6 +213,13 @@ async fn a_coordinator_builds_checks_and_publishes_and_attempts_keep_their_versi
     assert_eq!(status, 200, "{body}");
     let v = view(&app, &coordinator, &exam_id).await;
     assert_eq!(v["preflight"], json!([]), "{v}");
+    // Typed in the university's zone, stored as the same instant in UTC (to the minute).
+    assert_eq!(v["time_zone"], demo::DEMO_TIME_ZONE);
+    let opens = v["opens_at"].as_i64().unwrap();
+    assert!(
+        (now - 120_000..=now - 60_000).contains(&opens),
+        "{opens} vs {now}"
+    );
     let (status, body) = act(&app, &coordinator, &exam_id, "Publish").await;
     assert_eq!(status, 200, "{body}");
     let v = view(&app, &coordinator, &exam_id).await;
@@ -338,7 +346,7 @@ async fn results_after_the_window_wait_for_it_to_close() {
     let first = v["sections"][0]["available"][0]["version_id"].as_str().unwrap();
     assert_eq!(add_question(&app, &coordinator, section, first).await.0, 200);
     let now = now_ms();
-    let mut settings = with_window(&v["settings"], now - 60_000, now + 3_600_000);
+    let mut settings = with_window(&v, now - 60_000, now + 3_600_000);
     settings["results"] = json!("ANSWERS");
     settings["results_when"] = json!("AFTER_CLOSE");
     settings["proctoring"] = json!(false);
@@ -554,8 +562,9 @@ async fn a_candidate_gets_their_own_window_and_attempts() {
             app.call(manager, "set_enrollment_overrides", &pairs).await
         }
     };
-    let later = zone::to_local(now + 3_600_000, "UTC");
-    let earlier = zone::to_local(now - 60_000, "UTC");
+    // Typed in the demo university's zone.
+    let later = zone::to_local(now + 3_600_000, demo::DEMO_TIME_ZONE);
+    let earlier = zone::to_local(now - 60_000, demo::DEMO_TIME_ZONE);
     for (form, why) in [
         (set(later.clone(), earlier.clone(), "0"), "close after it opens"),
         (set(String::new(), later.clone(), "1000"), "Extra attempts"),
@@ -706,7 +715,7 @@ async fn a_question_image_reaches_the_candidate_whose_attempt_shows_it_and_no_sc
     let section = v["sections"][0]["section_id"].as_str().unwrap();
     assert_eq!(add_question(&app, &coordinator, section, version).await.0, 200);
     let now = now_ms();
-    let settings = with_window(&v["settings"], now - 60_000, now + 3_600_000);
+    let settings = with_window(&v, now - 60_000, now + 3_600_000);
     app.call_json(
         &coordinator,
         "save_exam_settings",

@@ -1,2 +1,3 @@
 pub mod feedback;
 pub mod header;
+pub mod local_time;

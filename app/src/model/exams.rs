@@ -111,6 +111,6 @@ pub struct BuiltExam {
     pub title: String,
     pub organization: String,
     pub phase: Phase,
-    pub opens_at: i64,
-    pub closes_at: i64,
+    /// The window in the organisation's time zone, named.
+    pub window: String,
 }

@@ -2,7 +2,7 @@
 
 use crate::api::exams::{get_exam, start_exam};
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::format::datetime;
+use crate::components::local_time::LocalWindow;
 use crate::model::ExamInfo;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -62,7 +62,7 @@ fn ExamIntro(info: ExamInfo) -> impl IntoView {
                 <dt>"Duration"</dt>
                 <dd>{format!("{} minutes, timed by the server", info.duration_minutes)}</dd>
                 <dt>"Open"</dt>
-                <dd>{format!("{} – {}", datetime(info.opens_at), datetime(info.closes_at))}</dd>
+                <dd><LocalWindow opens=info.opens_at closes=info.closes_at /></dd>
             </dl>
             {match (resume, info.submitted_session_id.clone()) {
                 (Some(session_id), _) => view! {

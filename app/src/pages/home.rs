@@ -1,6 +1,6 @@
 use crate::api::exams::my_exams;
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::format::datetime;
+use crate::components::local_time::{LocalTime, LocalWindow};
 use crate::model::{Availability, CandidateExam, Me};
 use crate::MeResource;
 use leptos::prelude::*;
@@ -128,14 +128,15 @@ fn ExamGroup(title: &'static str, exams: Vec<CandidateExam>, empty: &'static str
 #[component]
 fn ExamCard(exam: CandidateExam) -> impl IntoView {
     let left = (exam.max_attempts - exam.attempts_used).max(0);
+    let (closes, opens) = (exam.closes_at, exam.opens_at);
     let status = match exam.availability {
-        Availability::InProgress => "In progress: resume where you left off.".to_string(),
-        Availability::Open => format!("Open until {}.", datetime(exam.closes_at)),
-        Availability::Upcoming => format!("Not open yet: opens {}.", datetime(exam.opens_at)),
-        Availability::Closed => format!("Closed on {}.", datetime(exam.closes_at)),
-        Availability::AttemptsUsed => "You have used all your attempts.".to_string(),
+        Availability::InProgress => view! { "In progress: resume where you left off." }.into_any(),
+        Availability::Open => view! { "Open until " <LocalTime ms=closes /> "." }.into_any(),
+        Availability::Upcoming => view! { "Not open yet: opens " <LocalTime ms=opens /> "." }.into_any(),
+        Availability::Closed => view! { "Closed on " <LocalTime ms=closes /> "." }.into_any(),
+        Availability::AttemptsUsed => view! { "You have used all your attempts." }.into_any(),
         Availability::NotAccepted => {
-            "Invited: accept the invitation from the link in your message to take part.".to_string()
+            view! { "Invited: accept the invitation from the link in your message to take part." }.into_any()
         }
     };
     let action = match (exam.availability, &exam.submitted_session_id) {
@@ -151,7 +152,7 @@ fn ExamCard(exam: CandidateExam) -> impl IntoView {
             <p data-testid="availability">{status}</p>
             <dl class="facts">
                 <dt>"Window"</dt>
-                <dd>{format!("{} – {}", datetime(exam.opens_at), datetime(exam.closes_at))}</dd>
+                <dd><LocalWindow opens=exam.opens_at closes=exam.closes_at /></dd>
                 <dt>"Duration"</dt>
                 <dd>{format!("{} minutes", exam.duration_minutes)}</dd>
                 <dt>"Attempts left"</dt>

@@ -3,7 +3,7 @@
 
 use crate::api::invitations::{invitation, AcceptInvitation};
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::format::datetime;
+use crate::components::local_time::{LocalTime, LocalWindow};
 use crate::model::InvitationView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,12 +93,12 @@ fn Accept(view: InvitationView, token: String) -> impl IntoView {
                 <dt>"Invited address"</dt>
                 <dd data-testid="invited-email">{view.email.clone()}</dd>
                 <dt>"Window"</dt>
-                <dd>{format!("{} – {}", datetime(view.opens_at), datetime(view.closes_at))}</dd>
+                <dd><LocalWindow opens=view.opens_at closes=view.closes_at /></dd>
                 <dt>"Duration"</dt>
                 <dd>{format!("{} minutes", view.duration_minutes)}</dd>
                 {view.accommodation.clone().map(|a| view! { <dt>"Extra time"</dt><dd>{a}</dd> })}
                 <dt>"Link valid until"</dt>
-                <dd>{datetime(view.expires_at)}</dd>
+                <dd><LocalTime ms=view.expires_at /></dd>
             </dl>
             {form}
         </section>

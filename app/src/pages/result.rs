@@ -2,7 +2,7 @@
 
 use crate::api::player::get_result;
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::format::datetime;
+use crate::components::local_time::LocalTime;
 use crate::model::ResultView;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,10 +43,9 @@ fn ResultCard(r: ResultView) -> impl IntoView {
     };
     let pending = r.pending;
     let outcome = match (r.score_visible, r.pending, r.passed) {
-        (false, _, _) if r.released_at.is_some() => format!(
-            "Your answers were submitted. Results show after the exam closes for everyone, at {}.",
-            r.released_at.map(datetime).unwrap_or_default()
-        ),
+        (false, _, _) if r.released_at.is_some() => {
+            "Your answers were submitted. Results show here after the exam closes for everyone.".to_string()
+        }
         (false, _, _) if r.withheld => "Your answers were submitted. Your score is held until a person has reviewed the attempt; it appears here then.".to_string(),
         (false, _, _) => "Your answers were submitted. This exam does not show results to candidates.".to_string(),
         (true, true, _) => "Some answers are waiting for an instructor to grade them. Your final score appears here when they have.".to_string(),
@@ -56,7 +55,7 @@ fn ResultCard(r: ResultView) -> impl IntoView {
     view! {
         <article class="card" data-testid="result">
             <h1>{r.exam_title.clone()}</h1>
-            <p class="muted">{format!("{how} at {}.", datetime(r.submitted_at))}</p>
+            <p class="muted">{how}" at "<LocalTime ms=r.submitted_at />"."</p>
             {match (r.score, r.max_score, r.percentage) {
                 (Some(s), Some(m), Some(p)) => Some(view! {
                     <p class="score" data-testid="score">{format!("Score: {} of {} points ({p}%)", points(s), points(m))}</p>
@@ -64,6 +63,7 @@ fn ResultCard(r: ResultView) -> impl IntoView {
                 _ => None,
             }}
             <p data-testid="outcome"><strong>{outcome}</strong></p>
+            {r.released_at.map(|at| view! { <p data-testid="released-at">"Results show from " <LocalTime ms=at /> "."</p> })}
             {r.review_status.map(|status| view! {
                 <p class="notice" role="status" data-testid="review-status">
                     <strong>"Review: "</strong>{status}

@@ -10,6 +10,8 @@ use sqlx::AnyPool;
 
 pub const DEMO_PASSWORD: &str = "vigil-demo-password";
 pub const DEMO_ORG_SLUG: &str = "demo";
+/// The demo university's time zone.
+pub const DEMO_TIME_ZONE: &str = "Europe/Berlin";
 
 /// (email, name, roles) of every demo account.
 pub const DEMO_USERS: &[(&str, &str, &[Role])] = &[
@@ -72,6 +74,9 @@ pub async fn seed_demo(pool: &AnyPool) -> Result<SeededOrg, AppError> {
         DEMO_EXAM_TITLE,
     )
     .await?;
+    // Coordinators of the demo enter and read times in the university's zone; candidates see
+    // them in their browser's.
+    db::orgs::set_time_zone(pool, &seeded.org_id, DEMO_TIME_ZONE).await?;
     seed_practice_exam(pool, &seeded.org_id).await?;
     Ok(seeded)
 }

@@ -116,6 +116,7 @@ fn BankView(
                 "Submit the bank and its drafts for review"
             </button>
         })}
+        <BankDecision bank_id=bank.id.clone() status=bank.status may bank_act />
         <div aria-live="assertive">{move || errors().map(|error| view! { <ErrorNotice error /> })}</div>
 
         <section aria-labelledby="questions-title">
@@ -248,5 +249,68 @@ fn QuestionRow(
                 }}
             </td>
         </tr>
+    }
+}
+
+/// QA's decision on a bank in review (a rejection needs a reason), and archiving for authors,
+/// each asked for first.
+#[component]
+fn BankDecision(
+    bank_id: String,
+    status: AuthoringStatus,
+    may: May,
+    bank_act: ServerAction<BankAction>,
+) -> impl IntoView {
+    let asking = RwSignal::new(None::<&'static str>);
+    let reason = RwSignal::new(String::new());
+    let act = move |action: AuthoringAction| {
+        bank_act.dispatch(BankAction {
+            bank_id: bank_id.clone(),
+            action,
+        });
+        asking.set(None);
+    };
+    let can_decide = may.review && status == AuthoringStatus::InReview;
+    let can_archive = may.author && status != AuthoringStatus::Archived;
+    let (approve, reject, archive) = (act.clone(), act.clone(), act);
+    view! {
+        <div class="actions" role="group" aria-label="The bank's state">
+            {can_decide.then(|| view! {
+                <button class="btn btn-primary" disabled=move || bank_act.pending().get()
+                    on:click=move |_| approve(AuthoringAction::Approve)>"Approve the bank"</button>
+                <button class="btn btn-danger" on:click=move |_| asking.set(Some("reject"))>"Reject the bank…"</button>
+            })}
+            {can_archive.then(|| view! {
+                <button class="btn btn-quiet" on:click=move |_| asking.set(Some("archive"))>"Archive the bank…"</button>
+            })}
+        </div>
+        {move || match asking.get() {
+            Some("reject") => {
+                let reject = reject.clone();
+                view! {
+                    <form class="confirm" on:submit=move |ev| {
+                        ev.prevent_default();
+                        reject(AuthoringAction::Reject { reason: reason.get_untracked() });
+                    }>
+                        <label for="bank-reason">"Why is the bank rejected? Its authors read this."</label>
+                        <textarea id="bank-reason" required maxlength="2000" rows="2"
+                            on:input=move |ev| reason.set(event_target_value(&ev)) prop:value=reason></textarea>
+                        <button type="submit" class="btn btn-danger">"Reject the bank"</button>
+                        <button type="button" class="btn btn-quiet" on:click=move |_| asking.set(None)>"Cancel"</button>
+                    </form>
+                }.into_any()
+            }
+            Some(_) => {
+                let archive = archive.clone();
+                view! {
+                    <div class="confirm" role="group" aria-label="Confirm archiving the bank">
+                        <p>"Archive this bank? Its questions can no longer change; exams keep the versions they use."</p>
+                        <button class="btn btn-danger" on:click=move |_| archive(AuthoringAction::Archive)>"Archive the bank"</button>
+                        <button class="btn btn-quiet" on:click=move |_| asking.set(None)>"Cancel"</button>
+                    </div>
+                }.into_any()
+            }
+            None => ().into_any(),
+        }}
     }
 }

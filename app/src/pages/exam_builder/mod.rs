@@ -7,7 +7,6 @@ mod settings;
 
 use crate::api::exam_builder::{builder_banks, built_exams, CreateExam};
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::format::datetime;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use shared::exam_plan::Phase;
@@ -65,7 +64,7 @@ pub fn ExamsPage() -> impl IntoView {
                                                 <div class="muted">{e.organization.clone()}</div>
                                             </td>
                                             <td><PhaseBadge phase=e.phase /></td>
-                                            <td>{format!("{} – {}", datetime(e.opens_at), datetime(e.closes_at))}</td>
+                                            <td>{e.window.clone()}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -144,3 +144,13 @@ pub async fn orgs_with_role<'e>(
     orgs.dedup();
     Ok(orgs)
 }
+
+/// Sets the IANA time zone the organisation enters and reads times in.
+pub async fn set_time_zone<'e>(db: impl AnyExecutor<'e>, org_id: &str, zone: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE organizations SET time_zone = $1 WHERE id = $2")
+        .bind(zone)
+        .bind(org_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

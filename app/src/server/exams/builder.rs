@@ -39,6 +39,8 @@ pub async fn list(state: &AppState) -> Result<Vec<BuiltExam>, AppError> {
     let now = now_ms();
     let mut out = Vec::new();
     for org_id in db::orgs::orgs_with_role(&state.pool, &user.id, COORDINATORS).await? {
+        let zone_name = db::exams::org_time_zone(&state.pool, &org_id).await?;
+        let local = |ms: i64| zone::to_local(ms, &zone_name).replace('T', " ");
         for e in db::exams::in_org(&state.pool, &org_id).await? {
             let stored: shared::ExamStatus = parsed(&e.status)?;
             out.push(BuiltExam {
@@ -46,8 +48,7 @@ pub async fn list(state: &AppState) -> Result<Vec<BuiltExam>, AppError> {
                 exam_id: e.id,
                 title: e.title,
                 organization: e.organization,
-                opens_at: e.opens_at,
-                closes_at: e.closes_at,
+                window: format!("{} – {} ({zone_name})", local(e.opens_at), local(e.closes_at)),
             });
         }
     }
