@@ -602,3 +602,95 @@ async fn candidates_other_organisations_and_the_wrong_roles_are_refused() {
         1
     );
 }
+
+#[tokio::test]
+async fn many_questions_are_submitted_approved_and_moved_at_once() {
+    let (app, org) = TestApp::start("authoring-bulk").await;
+    let author = app.signed_in(AUTHOR).await;
+    let qa = app.signed_in(QA).await;
+    let first = create_bank(&app, &author, &org.org_id, "First").await;
+    let second = create_bank(&app, &author, &org.org_id, "Second").await;
+    let mut saved = Vec::new();
+    for content in every_type().into_iter().take(3) {
+        saved.push(save(&app, &author, &first, None, &content).await.1);
+    }
+    let versions: Vec<String> = saved
+        .iter()
+        .map(|s| s["version_id"].as_str().unwrap().to_string())
+        .collect();
+    let questions: Vec<String> = saved
+        .iter()
+        .map(|s| s["question_id"].as_str().unwrap().to_string())
+        .collect();
+
+    let bulk = |client: &reqwest::Client, ids: Value, action: Value| {
+        let client = client.clone();
+        let app = &app;
+        async move {
+            app.call_json(
+                &client,
+                "bulk_question_action",
+                &json!({"version_ids": ids, "action": action}),
+            )
+            .await
+        }
+    };
+    let (status, report) = bulk(&author, json!(versions), json!("Submit")).await;
+    assert_eq!((status, report["done"].as_u64()), (200, Some(3)), "{report}");
+    // The author may not approve their own: each refusal is reported, nothing changes.
+    let (status, report) = bulk(&author, json!(versions), json!("Approve")).await;
+    assert_eq!((status, report["done"].as_u64()), (200, Some(0)), "{report}");
+    assert_eq!(report["refused"].as_array().map(Vec::len), Some(3), "{report}");
+    let approved_in_first = format!(
+        "SELECT COUNT(*) FROM question_versions v JOIN questions q ON q.id = v.question_id \
+         WHERE q.bank_id = '{first}' AND v.status = 'APPROVED'"
+    );
+    assert_eq!(app.count(&approved_in_first).await, 0);
+    // A candidate acts on nothing.
+    let candidate = app.signed_in("candidate@demo.vigil.test").await;
+    assert_eq!(bulk(&candidate, json!(versions), json!("Submit")).await.0, 403);
+    // QA approves two; the third was approved already by then: reported, not fatal.
+    let (status, report) = bulk(&qa, json!(versions[..2]), json!("Approve")).await;
+    assert_eq!((status, report["done"].as_u64()), (200, Some(2)), "{report}");
+    let (status, report) = bulk(&qa, json!(versions), json!("Approve")).await;
+    assert_eq!((status, report["done"].as_u64()), (200, Some(1)), "{report}");
+    assert_eq!(report["refused"].as_array().map(Vec::len), Some(2), "{report}");
+    let (status, _) = bulk(&qa, json!([]), json!("Approve")).await;
+    assert_eq!(status, 400);
+    let too_many: Vec<String> = (0..501).map(|i| format!("id-{i}")).collect();
+    assert_eq!(bulk(&qa, json!(too_many), json!("Approve")).await.0, 400);
+
+    // Moving: all or nothing, within the organisation.
+    let moving = |ids: Value, to: &str| {
+        let author = author.clone();
+        let app = &app;
+        let body = json!({"bank_id": first, "question_ids": ids, "to_bank_id": to});
+        async move { app.call_json(&author, "move_questions", &body).await }
+    };
+    let (status, body) = moving(json!([questions[0], "not-in-this-bank"]), &second).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM questions WHERE bank_id = (SELECT id FROM question_banks WHERE name = 'Second')").await, 0);
+    let (status, body) = moving(json!(questions[..2]), &second).await;
+    assert_eq!((status, body["done"].as_u64()), (200, Some(2)), "{body}");
+    let (_, bank) = app.call(&author, "bank", &[("bank_id", &second)]).await;
+    assert_eq!(bank["questions"].as_array().map(Vec::len), Some(2), "{bank}");
+    assert_eq!(
+        bank["questions"][0]["status"], "APPROVED",
+        "versions move with their question"
+    );
+    let other = demo::seed_org(
+        &app.pool,
+        "Other College",
+        "other",
+        &[("author@other.vigil.test", "Otto Other", &[Role::ExamAuthor])],
+        "Other exam",
+    )
+    .await
+    .unwrap();
+    let other_author = app.signed_in("author@other.vigil.test").await;
+    let theirs = create_bank(&app, &other_author, &other.org_id, "Theirs").await;
+    let (status, _) = moving(json!([questions[2]]), &theirs).await;
+    assert_eq!(status, 403, "never into another organisation's bank");
+    let (status, _) = moving(json!([questions[2]]), &first).await;
+    assert_eq!(status, 400, "not into the same bank");
+}

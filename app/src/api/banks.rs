@@ -200,3 +200,31 @@ pub async fn render_text(text: shared::question::Text) -> Result<Option<String>,
         .await,
     )
 }
+
+/// The same review action on each of the selected question versions.
+#[server(prefix = "/api", endpoint = "bulk_question_action", input = Json)]
+pub async fn bulk_question_action(
+    version_ids: Vec<String>,
+    action: AuthoringAction,
+) -> Result<crate::model::authoring::BulkReport, AppError> {
+    use crate::server::{authoring, respond, state};
+    respond(async { authoring::bulk::act(&state()?, &version_ids, action).await }.await)
+}
+
+/// Moves questions from `bank_id` to `to_bank_id` (same organisation), all or none.
+#[server(prefix = "/api", endpoint = "move_questions", input = Json)]
+pub async fn move_questions(
+    bank_id: String,
+    question_ids: Vec<String>,
+    to_bank_id: String,
+) -> Result<crate::model::authoring::BulkReport, AppError> {
+    use crate::server::{authoring, respond, state};
+    respond(
+        async {
+            check_id(&bank_id)?;
+            check_id(&to_bank_id)?;
+            authoring::bulk::move_to(&state()?, &bank_id, &question_ids, &to_bank_id).await
+        }
+        .await,
+    )
+}

@@ -157,7 +157,7 @@ pub async fn submit_exam(session_id: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "exam_result")]
 pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
     use crate::model::ResultQuestion;
-    use crate::server::{attempts, auth, db, exams, now_ms, respond, state};
+    use crate::server::{attempts, auth, db, exams, now_ms, render, respond, state};
     respond(
         async {
             let state = state()?;
@@ -210,6 +210,7 @@ pub async fn get_result(session_id: String) -> Result<ResultView, AppError> {
                     questions.push(ResultQuestion {
                         number: i + 1,
                         stem: d.content.stem.text.clone(),
+                        stem_html: render::html_of(&d.content.stem),
                         your_answer: given.map(|a| label(&a.value_json)).filter(|s| !s.is_empty()),
                         correct_answer: label(&d.content.key_json().to_string()),
                         points: d.points(),

@@ -168,3 +168,10 @@ pub struct BankOrg {
     pub can_author: bool,
     pub can_review: bool,
 }
+
+/// What a bulk action did: how many questions it changed, and each refusal with its reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkReport {
+    pub done: usize,
+    pub refused: Vec<String>,
+}

@@ -293,6 +293,9 @@ pub struct EventPage {
 pub struct ResultQuestion {
     pub number: usize,
     pub stem: String,
+    /// The stem as safe HTML where it was written in Markdown or HTML.
+    #[serde(default)]
+    pub stem_html: Option<String>,
     pub your_answer: Option<String>,
     pub correct_answer: String,
     pub points: i64,

@@ -78,7 +78,10 @@ fn ResultCard(r: ResultView) -> impl IntoView {
                     {r.questions.into_iter().map(|q| view! {
                         <li class="card" data-testid="result-question">
                             <p class="q-number">{format!("Question {}", q.number)}</p>
-                            <p class="q-stem">{q.stem}</p>
+                            {match q.stem_html {
+                                Some(html) => view! { <div class="q-stem rich" inner_html=html></div> }.into_any(),
+                                None => view! { <p class="q-stem">{q.stem}</p> }.into_any(),
+                            }}
                             <dl class="facts">
                                 <dt>"Your answer"</dt>
                                 <dd>{q.your_answer.unwrap_or_else(|| "No answer".into())}</dd>

@@ -1,6 +1,8 @@
 //! One bank: its details and state, its questions' latest versions with what each person may
 //! do to them (submit, approve, reject with a reason, archive), and the import panel.
 
+use super::bulk::{BulkActions, Selection};
+use super::details::BankDetailsForm;
 use super::import::ImportPanel;
 use super::StatusBadge;
 use crate::api::banks::{bank_orgs, get_bank, BankAction, DuplicateQuestion, QuestionAction};
@@ -94,6 +96,7 @@ fn BankView(
     let can_submit = may.author && matches!(bank.status, AuthoringStatus::Draft | AuthoringStatus::Rejected);
     let questions = bank.questions.clone();
     let archived = bank.status == AuthoringStatus::Archived;
+    let selected: Selection = RwSignal::new(Default::default());
     view! {
         <Title text=bank.name.clone() />
         <header class="bank-header">
@@ -128,11 +131,14 @@ fn BankView(
                 view! { <p class="empty">"This bank has no questions yet. Write one, or import them from a file below."</p> }.into_any()
             } else {
                 view! {
+                    <BulkActions bank_id=bank_id.clone() org_id=bank.org_id.clone() selected may_author=may.author && !archived
+                        may_review=may.review changed=imported />
                     <div class="table-wrap">
                         <table class="table" data-testid="questions">
                             <caption class="sr-only">"The latest version of each question, with its state"</caption>
                             <thead>
                                 <tr>
+                                    <th scope="col"><span class="sr-only">"Selected"</span></th>
                                     <th scope="col">"Question"</th>
                                     <th scope="col">"Type"</th>
                                     <th scope="col">"State"</th>
@@ -142,13 +148,14 @@ fn BankView(
                                 </tr>
                             </thead>
                             <tbody>
-                                {questions.into_iter().map(|q| view! { <QuestionRow q bank_id=bank_id.clone() may question_act duplicate /> }).collect_view()}
+                                {questions.into_iter().map(|q| view! { <QuestionRow q bank_id=bank_id.clone() may question_act duplicate selected /> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
                 }.into_any()
             }}
         </section>
+        {(may.author && !archived).then(|| view! { <BankDetailsForm bank=bank.clone() changed=imported /> })}
         {(may.author && !archived).then(|| view! { <ImportPanel bank_id=bank_id.clone() imported /> })}
     }
 }
@@ -160,7 +167,10 @@ fn QuestionRow(
     may: May,
     question_act: ServerAction<QuestionAction>,
     duplicate: ServerAction<DuplicateQuestion>,
+    selected: Selection,
 ) -> impl IntoView {
+    let key = (q.question_id.clone(), q.version_id.clone());
+    let key_checked = key.clone();
     // Which confirmation the row shows: none, a reason to reject, or archiving.
     let asking = RwSignal::new(None::<&'static str>);
     let reason = RwSignal::new(String::new());
@@ -182,6 +192,15 @@ fn QuestionRow(
     let label = title.clone();
     view! {
         <tr data-testid="question-row" data-title=title.clone()>
+            <td>
+                <input type="checkbox" aria-label=format!("Select {}", title.clone())
+                    prop:checked=move || selected.with(|s| s.contains(&key_checked))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        let key = key.clone();
+                        selected.update(|s| { if on { s.insert(key); } else { s.remove(&key); } });
+                    } />
+            </td>
             <td>
                 <a href=format!("/banks/{}/questions/{}", bank_id, q.question_id)><strong>{title.clone()}</strong></a>
                 {q.review_reason.clone().filter(|_| status == AuthoringStatus::Rejected).map(|r| view! {

@@ -2,6 +2,8 @@
 //! One bank's page is in [`bank`], its import panel in [`import`].
 
 pub mod bank;
+mod bulk;
+mod details;
 pub mod editor;
 pub mod import;
 #[cfg(feature = "hydrate")]

@@ -4,6 +4,7 @@
 //! it read (no check-then-write race), with a history row and an audit entry.
 
 pub mod banks;
+pub mod bulk;
 pub mod export;
 pub mod files;
 pub mod import;

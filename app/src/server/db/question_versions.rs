@@ -206,3 +206,29 @@ pub async fn approved_in_bank<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sq
     .fetch_all(db)
     .await
 }
+
+/// Moves questions (with all their versions) from one bank to another; returns how many moved.
+/// A question the target bank already knows by its source id meets the unique key and the
+/// whole move fails.
+pub async fn move_questions(
+    db: &mut sqlx::AnyConnection,
+    question_ids: &[String],
+    from_bank: &str,
+    to_bank: &str,
+) -> sqlx::Result<u64> {
+    let mut moved = 0;
+    for id in question_ids {
+        moved += sqlx::query(
+            "UPDATE questions SET bank_id = $1, \
+             position = (SELECT COALESCE(MAX(position), 0) + 1 FROM questions WHERE bank_id = $1) \
+             WHERE id = $2 AND bank_id = $3",
+        )
+        .bind(to_bank)
+        .bind(id)
+        .bind(from_bank)
+        .execute(&mut *db)
+        .await?
+        .rows_affected();
+    }
+    Ok(moved)
+}
