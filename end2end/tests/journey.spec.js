@@ -82,7 +82,7 @@ test('author, QA, coordinator, enrollment manager and candidate take an exam fro
   });
   await writeQuestion(page, bankUrl, {
     type: 'Short answer', title: 'J short', text: 'Which layer does IP belong to?',
-    fill: async (f) => f.getByLabel('Accepted answer 1').fill('network'),
+    fill: async (f) => f.getByLabel('Accepted answer 1', { exact: true }).fill('network'),
   });
   await writeQuestion(page, bankUrl, {
     type: 'Number', title: 'J number', text: 'Standard gravity in m/s²?',

@@ -42,7 +42,7 @@ pub async fn exam_builder(exam_id: String) -> Result<BuilderView, AppError> {
     respond(
         async {
             check_id(&exam_id)?;
-            exams::builder::view(&state()?, &exam_id).await
+            exams::view::view(&state()?, &exam_id).await
         }
         .await,
     )

@@ -16,7 +16,8 @@ pub async fn my_exams() -> Result<Vec<CandidateExam>, AppError> {
             let mut out = Vec::with_capacity(rows.len());
             for r in rows {
                 let open = db::exam_sessions::open_for(&state.pool, &r.exam_id, &user.id).await?;
-                let submitted = db::exam_sessions::last_submitted(&state.pool, &r.exam_id, &user.id).await?;
+                let submitted =
+                    db::exam_sessions::counting_attempt(&state.pool, &r.exam_id, &user.id).await?;
                 let attempts_used = db::exam_sessions::count_attempts(&state.pool, &r.enrollment_id).await?;
                 let opens_at = r.opens_at_override.unwrap_or(r.opens_at);
                 let closes_at = r.closes_at_override.unwrap_or(r.closes_at);
@@ -80,7 +81,8 @@ pub async fn get_exam(exam_id: String) -> Result<ExamInfo, AppError> {
             let caller = guard::check(&state, user, &exam.org_id, allowed).await?;
             let question_count = crate::server::exams::delivery::question_count(&state.pool, &exam).await?;
             let open = db::exam_sessions::open_for(&state.pool, &exam.id, &caller.user.id).await?;
-            let submitted = db::exam_sessions::last_submitted(&state.pool, &exam.id, &caller.user.id).await?;
+            let submitted =
+                db::exam_sessions::counting_attempt(&state.pool, &exam.id, &caller.user.id).await?;
             Ok(ExamInfo {
                 submitted_session_id: submitted,
                 exam_id: exam.id,

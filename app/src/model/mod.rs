@@ -45,7 +45,7 @@ pub struct CandidateExam {
     pub proctoring_enabled: bool,
     /// The candidate's session still running, if any.
     pub open_session_id: Option<String>,
-    /// The candidate's latest submitted attempt, if any.
+    /// The candidate's submitted attempt that counts (highest or last, as the exam says), if any.
     pub submitted_session_id: Option<String>,
     pub max_attempts: i64,
     pub attempts_used: i64,

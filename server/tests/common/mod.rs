@@ -2,6 +2,7 @@
 //! default, or a new PostgreSQL database when VIGIL_TEST_DATABASE=postgres.
 #![allow(dead_code)]
 
+pub mod builder;
 pub mod ws;
 
 use app::server::{db, demo};

@@ -1,16 +1,17 @@
-//! An exam's settings and life: created as a draft from an approved bank, edited, checked by
-//! pre-flight, published (freezing each draw's pool of question versions), returned to draft
+//! An exam's life: created as a draft from an approved bank, its settings saved, published
+//! (through pre-flight, freezing each draw's pool of question versions), returned to draft
 //! while nobody has started, cancelled.
 
-use super::sections::{held_item, item_of, pool_of};
-use super::{exam_for, parsed, phase_of, zone};
+use super::sections::pool_of;
+use super::settings::{refuse_problems, settings_from, settings_of, stored};
+use super::view::view;
+use super::{exam_for, parsed, zone};
 use crate::error::AppError;
-use crate::model::exams::{BankChoice, BuilderView, BuiltExam, ExamAction, SectionView, SettingsInput};
+use crate::model::exams::{BankChoice, BuiltExam, ExamAction, SettingsInput};
 use crate::server::db::{self, exams::ExamRow};
 use crate::server::guard::{self, Caller};
 use crate::server::{authoring, new_id, now_ms, AppState};
-use shared::exam_plan::{preflight, AttemptPolicy, ResultsPolicy, ResultsWhen, SectionFacts, Settings};
-use shared::question::FieldError;
+use shared::exam_plan::{AttemptPolicy, ResultsPolicy, ResultsWhen, Settings};
 use shared::roles::COORDINATORS;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -133,98 +134,6 @@ pub async fn create(state: &AppState, bank_id: &str, title: &str) -> Result<Stri
     Ok(id)
 }
 
-fn refuse_problems(problems: Vec<FieldError>) -> Result<(), AppError> {
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::InvalidFields(problems))
-    }
-}
-
-/// The settings at the database's edge.
-fn stored(s: &Settings) -> db::exams::ExamSettings<'_> {
-    db::exams::ExamSettings {
-        title: &s.title,
-        description: &s.description,
-        instructions: &s.instructions,
-        opens_at: s.opens_at,
-        closes_at: s.closes_at,
-        duration_minutes: s.duration_minutes,
-        max_attempts: s.max_attempts,
-        attempt_policy: s.attempt_policy.as_str(),
-        passing_score: s.passing_score,
-        proctoring: s.proctoring,
-        sensitivity: s.sensitivity.as_str(),
-        require_fullscreen: s.require_fullscreen,
-        shuffle_questions: s.shuffle_questions,
-        shuffle_options: s.shuffle_options,
-        results: s.results.as_str(),
-        results_when: s.results_when.as_str(),
-    }
-}
-
-/// The stored exam's settings.
-fn settings_of(e: &ExamRow) -> Result<Settings, AppError> {
-    Ok(Settings {
-        title: e.title.clone(),
-        description: e.description.clone(),
-        instructions: e.instructions.clone(),
-        opens_at: e.opens_at,
-        closes_at: e.closes_at,
-        duration_minutes: e.duration_minutes,
-        max_attempts: e.max_attempts,
-        attempt_policy: parsed(&e.attempt_policy)?,
-        passing_score: e.passing_score,
-        proctoring: e.proctoring_enabled != 0,
-        sensitivity: parsed(&e.sensitivity)?,
-        require_fullscreen: e.require_fullscreen != 0,
-        shuffle_questions: e.randomize_questions != 0,
-        shuffle_options: e.randomize_options != 0,
-        results: parsed(&e.show_results)?,
-        results_when: parsed(&e.results_when)?,
-    })
-}
-
-/// What the coordinator typed, read in the organisation's zone; field errors for bad times.
-fn settings_from(input: &SettingsInput, zone_name: &str) -> Result<Settings, AppError> {
-    let mut problems = Vec::new();
-    let mut time = |field: &str, local: &str| match zone::to_utc_ms(local, zone_name) {
-        Ok(ms) => ms,
-        Err(message) => {
-            problems.push(FieldError {
-                field: field.into(),
-                message,
-            });
-            0
-        }
-    };
-    let opens_at = time("opens_at", &input.opens_local);
-    let closes_at = time("closes_at", &input.closes_local);
-    let settings = Settings {
-        title: input.title.trim().to_string(),
-        description: input.description.clone(),
-        instructions: input.instructions.clone(),
-        opens_at,
-        closes_at,
-        duration_minutes: input.duration_minutes,
-        max_attempts: input.max_attempts,
-        attempt_policy: input.attempt_policy,
-        passing_score: input.passing_score,
-        proctoring: input.proctoring,
-        sensitivity: input.sensitivity,
-        require_fullscreen: input.require_fullscreen,
-        shuffle_questions: input.shuffle_questions,
-        shuffle_options: input.shuffle_options,
-        results: input.results,
-        results_when: input.results_when,
-    };
-    if problems.is_empty() {
-        problems = settings.problems();
-    }
-    refuse_problems(problems)?;
-    Ok(settings)
-}
-
 /// Saves the settings. Once someone has started, a change that would alter their attempt is
 /// refused with what it is; the write is conditional on the state it was checked against.
 pub async fn save(state: &AppState, exam_id: &str, input: &SettingsInput) -> Result<(), AppError> {
@@ -271,121 +180,6 @@ pub async fn save(state: &AppState, exam_id: &str, input: &SettingsInput) -> Res
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The builder's whole view of an exam, with what pre-flight says now.
-pub async fn view(state: &AppState, exam_id: &str) -> Result<BuilderView, AppError> {
-    let (_, exam) = exam_for(state, exam_id).await?;
-    let now = now_ms();
-    let zone_name = db::exams::org_time_zone(&state.pool, &exam.org_id).await?;
-    let settings = settings_of(&exam)?;
-    let rows = db::exam_sections::for_exam(&state.pool, &exam.id).await?;
-    let items = db::exam_sections::items_of_exam(&state.pool, &exam.id).await?;
-    let draft = exam.status == "DRAFT";
-    let fixed_ids: Vec<String> = rows
-        .iter()
-        .filter(|s| s.draw_count.is_none())
-        .flat_map(|s| items.iter().filter(move |i| i.section_id == s.id))
-        .map(|i| i.question_id.clone())
-        .collect();
-    let mut sections = Vec::new();
-    let mut facts = Vec::new();
-    for s in &rows {
-        let held: Vec<_> = items
-            .iter()
-            .filter(|i| i.section_id == s.id)
-            .filter_map(held_item)
-            .collect();
-        let bank_name = match &s.bank_id {
-            Some(id) => db::banks::find(&state.pool, id)
-                .await?
-                .map(|b| b.name)
-                .unwrap_or_default(),
-            None => String::new(),
-        };
-        let (pool, available) = match s.draw_count {
-            Some(_) if draft => (pool_of(state, s, &fixed_ids).await?, Vec::new()),
-            Some(_) => (held.clone(), Vec::new()),
-            None if draft => {
-                let pool = match &s.bank_id {
-                    Some(bank) => db::question_versions::approved_in_bank(&state.pool, bank).await?,
-                    None => Vec::new(),
-                };
-                let available = pool
-                    .iter()
-                    .filter_map(item_of)
-                    .filter(|i| !items.iter().any(|held| held.question_id == i.question_id))
-                    .collect();
-                (Vec::new(), available)
-            }
-            None => (Vec::new(), Vec::new()),
-        };
-        facts.push(SectionFacts {
-            title: s.title.clone(),
-            fixed_points: if s.draw_count.is_none() {
-                held.iter().map(|i| i.points).collect()
-            } else {
-                Vec::new()
-            },
-            draw: s.draw_count.map(|n| (n, pool.iter().map(|i| i.points).collect())),
-        });
-        sections.push(SectionView {
-            section_id: s.id.clone(),
-            title: s.title.clone(),
-            bank_id: s.bank_id.clone(),
-            bank_name,
-            draw_count: s.draw_count,
-            tags: serde_json::from_str(&s.tags_json).unwrap_or_default(),
-            difficulty: s.difficulty.as_deref().and_then(|d| d.parse().ok()),
-            items: held,
-            pool_size: pool.len(),
-            available,
-        });
-    }
-    let preflight = if draft {
-        preflight(&settings, &facts, now)
-    } else {
-        Vec::new()
-    };
-    let banks = db::banks::approved_in_org(&state.pool, &exam.org_id)
-        .await?
-        .into_iter()
-        .map(|(bank_id, name)| BankChoice {
-            bank_id,
-            org_id: exam.org_id.clone(),
-            name,
-            organization: String::new(),
-        })
-        .collect();
-    Ok(BuilderView {
-        exam_id: exam.id.clone(),
-        phase: phase_of(&exam, now)?,
-        settings: SettingsInput {
-            opens_local: zone::to_local(settings.opens_at, &zone_name),
-            closes_local: zone::to_local(settings.closes_at, &zone_name),
-            title: settings.title,
-            description: settings.description,
-            instructions: settings.instructions,
-            duration_minutes: settings.duration_minutes,
-            max_attempts: settings.max_attempts,
-            attempt_policy: settings.attempt_policy,
-            passing_score: settings.passing_score,
-            proctoring: settings.proctoring,
-            sensitivity: settings.sensitivity,
-            require_fullscreen: settings.require_fullscreen,
-            shuffle_questions: settings.shuffle_questions,
-            shuffle_options: settings.shuffle_options,
-            results: settings.results,
-            results_when: settings.results_when,
-        },
-        time_zone: zone_name,
-        opens_at: exam.opens_at,
-        closes_at: exam.closes_at,
-        sections,
-        attempts: db::exams::attempt_count(&state.pool, &exam.id).await?,
-        preflight,
-        banks,
-    })
 }
 
 /// Publishes, returns to draft, or cancels.

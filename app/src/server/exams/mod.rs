@@ -6,6 +6,8 @@
 pub mod builder;
 pub mod delivery;
 pub mod sections;
+mod settings;
+pub mod view;
 pub mod zone;
 
 use super::db::{self, exams::ExamRow};

@@ -271,14 +271,19 @@ pub async fn grade_of<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Op
 }
 
 /// The user's latest submitted attempt at an exam, if any.
-pub async fn last_submitted<'e>(
+/// The submitted attempt that counts for the exam's result: the highest score (the latest of
+/// equal ones; attempts still waiting for a grader last) or the last one, as the exam says
+/// (`exams.attempt_policy`).
+pub async fn counting_attempt<'e>(
     db: impl AnyExecutor<'e>,
     exam_id: &str,
     user_id: &str,
 ) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(
-        "SELECT id FROM exam_sessions WHERE exam_id = $1 AND user_id = $2 AND submitted_at IS NOT NULL \
-         ORDER BY attempt_no DESC LIMIT 1",
+        "SELECT s.id FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
+         WHERE s.exam_id = $1 AND s.user_id = $2 AND s.submitted_at IS NOT NULL \
+         ORDER BY CASE WHEN e.attempt_policy = 'HIGHEST' THEN COALESCE(s.score, -1) ELSE 0 END DESC, \
+         s.attempt_no DESC LIMIT 1",
     )
     .bind(exam_id)
     .bind(user_id)
