@@ -5,7 +5,7 @@
 use super::sections::pool_of;
 use super::settings::{refuse_problems, settings_from, settings_of, stored};
 use super::view::view;
-use super::{exam_for, parsed, zone};
+use super::{audit, exam_for, parsed, zone};
 use crate::error::AppError;
 use crate::model::exams::{BankChoice, BuiltExam, ExamAction, SettingsInput};
 use crate::server::db::{self, exams::ExamRow};
@@ -168,16 +168,7 @@ pub async fn save(state: &AppState, exam_id: &str, input: &SettingsInput) -> Res
             "Someone started the exam meanwhile: reload it.".into(),
         ));
     }
-    authoring::audit(
-        &mut tx,
-        "exam.settings_saved",
-        &caller,
-        &exam.org_id,
-        &exam.id,
-        None,
-        now,
-    )
-    .await?;
+    audit(&mut tx, "exam.settings_saved", &caller, &exam, None, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -195,16 +186,7 @@ pub async fn act(state: &AppState, exam_id: &str, action: ExamAction) -> Result<
                     "Only a published exam that nobody has started can return to draft.".into(),
                 ));
             }
-            authoring::audit(
-                &mut tx,
-                "exam.unpublished",
-                &caller,
-                &exam.org_id,
-                &exam.id,
-                None,
-                now,
-            )
-            .await?;
+            audit(&mut tx, "exam.unpublished", &caller, &exam, None, now).await?;
             tx.commit().await?;
             Ok(())
         }
@@ -216,16 +198,7 @@ pub async fn act(state: &AppState, exam_id: &str, action: ExamAction) -> Result<
             {
                 return Err(AppError::Conflict("This exam cannot be cancelled now.".into()));
             }
-            authoring::audit(
-                &mut tx,
-                "exam.cancelled",
-                &caller,
-                &exam.org_id,
-                &exam.id,
-                None,
-                now,
-            )
-            .await?;
+            audit(&mut tx, "exam.cancelled", &caller, &exam, None, now).await?;
             tx.commit().await?;
             tracing::info!(exam_id = %exam.id, "exam cancelled");
             Ok(())
@@ -270,16 +243,7 @@ async fn publish(state: &AppState, caller: &Caller, exam: &ExamRow, now: i64) ->
     if !db::exams::set_status(&mut *tx, &exam.id, "DRAFT", "SCHEDULED", now).await? {
         return Err(AppError::Conflict("Only a draft can be published.".into()));
     }
-    authoring::audit(
-        &mut tx,
-        "exam.published",
-        caller,
-        &exam.org_id,
-        &exam.id,
-        None,
-        now,
-    )
-    .await?;
+    audit(&mut tx, "exam.published", caller, exam, None, now).await?;
     tx.commit().await?;
     tracing::info!(exam_id = %exam.id, "exam published");
     Ok(())

@@ -63,3 +63,31 @@ where
         AppError::Internal
     })
 }
+
+/// Opens the write transaction of a change to what a draft is made of, having first taken the
+/// exam's row as a draft: if it was published meanwhile, the change is refused (409).
+pub(crate) async fn begin_draft_change(
+    state: &AppState,
+    exam_id: &str,
+    now: i64,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
+    let mut tx = db::begin_write(&state.pool).await?;
+    if !db::exams::touch_draft(&mut *tx, exam_id, now).await? {
+        return Err(AppError::Conflict(
+            "The exam was published meanwhile: its questions cannot change.".into(),
+        ));
+    }
+    Ok(tx)
+}
+
+/// The audit entry of a change to an exam, in the change's transaction.
+pub(crate) async fn audit(
+    tx: &mut sqlx::AnyConnection,
+    action: &str,
+    caller: &Caller,
+    exam: &ExamRow,
+    detail: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
+    super::authoring::audit(tx, action, caller, &exam.org_id, &exam.id, detail, now).await
+}

@@ -3,7 +3,7 @@
 //! change takes the exam's row first (conditional on it still being a draft), so a publish
 //! racing an edit sees all of it or none.
 
-use super::{exam_for, require_draft};
+use super::{audit, begin_draft_change, exam_for, require_draft};
 use crate::error::AppError;
 use crate::model::exams::{ItemView, SectionInput};
 use crate::server::db::{self, exam_sections::SectionRow, question_versions::VersionRow};
@@ -120,12 +120,7 @@ pub async fn add(state: &AppState, exam_id: &str, input: SectionInput) -> Result
     let bank = usable_bank(state, &exam.org_id, &input.bank_id).await?;
     let id = new_id();
     let now = now_ms();
-    let mut tx = db::begin_write(&state.pool).await?;
-    if !db::exams::touch_draft(&mut *tx, &exam.id, now).await? {
-        return Err(AppError::Conflict(
-            "The exam was published meanwhile: its questions cannot change.".into(),
-        ));
-    }
+    let mut tx = begin_draft_change(state, &exam.id, now).await?;
     db::exam_sections::insert(
         &mut *tx,
         db::exam_sections::NewSection {
@@ -139,16 +134,7 @@ pub async fn add(state: &AppState, exam_id: &str, input: SectionInput) -> Result
         },
     )
     .await?;
-    authoring::audit(
-        &mut tx,
-        "exam.section_added",
-        &caller,
-        &exam.org_id,
-        &exam.id,
-        Some(title),
-        now,
-    )
-    .await?;
+    audit(&mut tx, "exam.section_added", &caller, &exam, Some(title), now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -169,19 +155,13 @@ async fn section_for(
 pub async fn remove(state: &AppState, section_id: &str) -> Result<(), AppError> {
     let (caller, exam, section) = section_for(state, section_id).await?;
     let now = now_ms();
-    let mut tx = db::begin_write(&state.pool).await?;
-    if !db::exams::touch_draft(&mut *tx, &exam.id, now).await? {
-        return Err(AppError::Conflict(
-            "The exam was published meanwhile: its questions cannot change.".into(),
-        ));
-    }
+    let mut tx = begin_draft_change(state, &exam.id, now).await?;
     db::exam_sections::delete(&mut *tx, &section.id).await?;
-    authoring::audit(
+    audit(
         &mut tx,
         "exam.section_removed",
         &caller,
-        &exam.org_id,
-        &exam.id,
+        &exam,
         Some(&section.title),
         now,
     )
@@ -224,19 +204,13 @@ pub async fn add_question(state: &AppState, section_id: &str, version_id: &str) 
         )));
     }
     let now = now_ms();
-    let mut tx = db::begin_write(&state.pool).await?;
-    if !db::exams::touch_draft(&mut *tx, &exam.id, now).await? {
-        return Err(AppError::Conflict(
-            "The exam was published meanwhile: its questions cannot change.".into(),
-        ));
-    }
+    let mut tx = begin_draft_change(state, &exam.id, now).await?;
     db::exam_sections::add_item(&mut *tx, &section.id, &version.id).await?;
-    authoring::audit(
+    audit(
         &mut tx,
         "exam.question_added",
         &caller,
-        &exam.org_id,
-        &exam.id,
+        &exam,
         Some(&version.id),
         now,
     )
@@ -248,21 +222,15 @@ pub async fn add_question(state: &AppState, section_id: &str, version_id: &str) 
 pub async fn remove_question(state: &AppState, section_id: &str, version_id: &str) -> Result<(), AppError> {
     let (caller, exam, section) = section_for(state, section_id).await?;
     let now = now_ms();
-    let mut tx = db::begin_write(&state.pool).await?;
-    if !db::exams::touch_draft(&mut *tx, &exam.id, now).await? {
-        return Err(AppError::Conflict(
-            "The exam was published meanwhile: its questions cannot change.".into(),
-        ));
-    }
+    let mut tx = begin_draft_change(state, &exam.id, now).await?;
     if !db::exam_sections::remove_item(&mut *tx, &section.id, version_id).await? {
         return Err(AppError::NotFound("That question is not in this section.".into()));
     }
-    authoring::audit(
+    audit(
         &mut tx,
         "exam.question_removed",
         &caller,
-        &exam.org_id,
-        &exam.id,
+        &exam,
         Some(version_id),
         now,
     )
