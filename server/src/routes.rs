@@ -8,10 +8,11 @@ use axum::extract::{FromRef, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use http::{Request, StatusCode};
+use http::{header, HeaderValue, Request, StatusCode};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
@@ -82,6 +83,25 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
                 .unwrap_or("-");
             tracing::info_span!("request", request_id = %id, method = %req.method(), path = %loggable_path(req.uri().path()))
         }))
+        // Headers every response carries unless its handler set its own (a question's image
+        // keeps its sandboxing policy): no framing by other sites (clickjacking), no content
+        // sniffing, no full address in the `Referer` sent elsewhere (it can hold a token).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("frame-ancestors 'none'"),
+        ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }

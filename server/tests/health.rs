@@ -21,3 +21,25 @@ async fn healthz_reports_the_database_and_unknown_pages_are_404() {
     let html = r.text().await.unwrap();
     assert!(html.contains("<label for=\"email\">Email</label>"), "{html}");
 }
+
+#[tokio::test]
+async fn every_response_refuses_framing_and_sniffing_and_keeps_its_address_to_itself() {
+    let (app, _) = TestApp::start("headers").await;
+    for path in ["/signin", "/healthz", "/no/such/page", "/pkg/vigil.css"] {
+        let r = reqwest::get(format!("{}{path}", app.base)).await.unwrap();
+        let h = r.headers();
+        let get = |name: &str| {
+            h.get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(get("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(get("x-frame-options"), "DENY", "{path}");
+        assert_eq!(get("referrer-policy"), "same-origin", "{path}");
+        assert!(
+            get("content-security-policy").contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+    }
+}

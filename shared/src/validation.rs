@@ -52,6 +52,19 @@ pub fn normalize_display_name(raw: &str) -> Result<String, String> {
     }
 }
 
+/// A place to go after signing in, if it is a path on this site: `/` then anything but a second
+/// slash or a backslash (`//host` and `/\host` leave the site), and no control character or
+/// space anywhere (browsers drop tabs and newlines from addresses, so `/<TAB>/host` becomes
+/// `//host`). Anything else goes to the dashboard.
+pub fn safe_next(next: &str) -> Option<&str> {
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && next.len() <= 2_000
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    local.then_some(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +94,25 @@ mod tests {
             Ok("Ada Lovelace".into())
         );
         assert!(normalize_display_name("   ").is_err());
+    }
+
+    #[test]
+    fn only_paths_on_this_site_are_followed_after_sign_in() {
+        for ok in ["/", "/exams/abc", "/review?page=2", "/%09/evil.example"] {
+            assert_eq!(safe_next(ok), Some(ok), "{ok}");
+        }
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), None, "{bad:?}");
+        }
     }
 }

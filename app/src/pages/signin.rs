@@ -3,12 +3,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// Where to go after signing in: `?next=` when it is a path on this site, else the dashboard.
+/// Where to go after signing in: `?next=` (as the query decodes it) when it is a path on this
+/// site, else the dashboard.
 fn after_sign_in(next: Option<String>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path,
-        _ => "/".to_string(),
-    }
+    next.as_deref()
+        .and_then(shared::validation::safe_next)
+        .unwrap_or("/")
+        .to_string()
 }
 
 #[component]
