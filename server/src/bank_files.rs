@@ -18,6 +18,16 @@ pub struct UploadQuery {
     filename: Option<String>,
 }
 
+/// The signed-in caller of a route about `id` (a bank or a file), once the id is one a row could have.
+async fn caller(
+    app: &app::server::AppState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<app::server::db::users::UserRow, AppError> {
+    check_id(id)?;
+    auth::user_for_token(app, auth::token_from_headers(headers)).await
+}
+
 /// `POST /api/banks/{bank_id}/import?filename=…`: the preview of an import.
 pub async fn import_preview(
     State(state): State<ServerState>,
@@ -28,8 +38,7 @@ pub async fn import_preview(
 ) -> Response {
     let app = state.app;
     let result = async {
-        check_id(&bank_id)?;
-        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let user = caller(&app, &headers, &bank_id).await?;
         let filename = query.filename.unwrap_or_else(|| "upload".into());
         authoring::import::preview(&app, user, &bank_id, &filename, &body).await
     }
@@ -51,8 +60,7 @@ pub async fn upload(
 ) -> Response {
     let app = state.app;
     let result = async {
-        check_id(&bank_id)?;
-        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let user = caller(&app, &headers, &bank_id).await?;
         let filename = query.filename.unwrap_or_else(|| "image".into());
         authoring::files::upload(&app, user, &bank_id, &filename, &body).await
     }
@@ -72,8 +80,7 @@ pub async fn file(
 ) -> Response {
     let app = state.app;
     let result = async {
-        check_id(&file_id)?;
-        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let user = caller(&app, &headers, &file_id).await?;
         authoring::files::readable(&app, user, &file_id).await
     }
     .await;

@@ -245,6 +245,30 @@ pub struct ExamSettings<'a> {
     pub results_when: &'a str,
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds the settings in the order both statements below name their columns, title first,
+/// `results_when` last.
+fn bind_settings<'q>(query: AnyQuery<'q>, s: &ExamSettings<'q>) -> AnyQuery<'q> {
+    query
+        .bind(s.title)
+        .bind(s.description)
+        .bind(s.instructions)
+        .bind(s.opens_at)
+        .bind(s.closes_at)
+        .bind(s.duration_minutes)
+        .bind(s.max_attempts)
+        .bind(s.attempt_policy)
+        .bind(s.passing_score)
+        .bind(i64::from(s.proctoring))
+        .bind(s.sensitivity)
+        .bind(i64::from(s.require_fullscreen))
+        .bind(i64::from(s.shuffle_questions))
+        .bind(i64::from(s.shuffle_options))
+        .bind(s.results)
+        .bind(s.results_when)
+}
+
 /// A new exam, as a draft, started from `bank_id`.
 pub async fn insert_draft<'e>(
     db: impl AnyExecutor<'e>,
@@ -255,7 +279,7 @@ pub async fn insert_draft<'e>(
     s: &ExamSettings<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO exams (id, org_id, bank_id, title, description, instructions, status, opens_at, closes_at, \
          duration_minutes, max_attempts, attempt_policy, passing_score, proctoring_enabled, sensitivity, \
          require_fullscreen, randomize_questions, randomize_options, show_results, results_when, created_by, \
@@ -264,28 +288,13 @@ pub async fn insert_draft<'e>(
     )
     .bind(id)
     .bind(org_id)
-    .bind(bank_id)
-    .bind(s.title)
-    .bind(s.description)
-    .bind(s.instructions)
-    .bind(s.opens_at)
-    .bind(s.closes_at)
-    .bind(s.duration_minutes)
-    .bind(s.max_attempts)
-    .bind(s.attempt_policy)
-    .bind(s.passing_score)
-    .bind(i64::from(s.proctoring))
-    .bind(s.sensitivity)
-    .bind(i64::from(s.require_fullscreen))
-    .bind(i64::from(s.shuffle_questions))
-    .bind(i64::from(s.shuffle_options))
-    .bind(s.results)
-    .bind(s.results_when)
-    .bind(created_by)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(|_| ())
+    .bind(bank_id);
+    bind_settings(query, s)
+        .bind(created_by)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|_| ())
 }
 
 /// Writes an exam's settings, only if it is still in `status` (what the caller checked).
@@ -296,7 +305,7 @@ pub async fn update_settings<'e>(
     s: &ExamSettings<'_>,
     now: i64,
 ) -> sqlx::Result<bool> {
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE exams SET title = $3, description = $4, instructions = $5, opens_at = $6, closes_at = $7, \
          duration_minutes = $8, max_attempts = $9, attempt_policy = $10, passing_score = $11, \
          proctoring_enabled = $12, sensitivity = $13, require_fullscreen = $14, randomize_questions = $15, \
@@ -304,27 +313,12 @@ pub async fn update_settings<'e>(
          WHERE id = $1 AND status = $2",
     )
     .bind(id)
-    .bind(status)
-    .bind(s.title)
-    .bind(s.description)
-    .bind(s.instructions)
-    .bind(s.opens_at)
-    .bind(s.closes_at)
-    .bind(s.duration_minutes)
-    .bind(s.max_attempts)
-    .bind(s.attempt_policy)
-    .bind(s.passing_score)
-    .bind(i64::from(s.proctoring))
-    .bind(s.sensitivity)
-    .bind(i64::from(s.require_fullscreen))
-    .bind(i64::from(s.shuffle_questions))
-    .bind(i64::from(s.shuffle_options))
-    .bind(s.results)
-    .bind(s.results_when)
-    .bind(now)
-    .execute(db)
-    .await
-    .map(|r| r.rows_affected() == 1)
+    .bind(status);
+    bind_settings(query, s)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected() == 1)
 }
 
 /// Moves an exam from one stored status to another; false if it was no longer in `from`.

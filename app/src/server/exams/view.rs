@@ -24,6 +24,16 @@ pub async fn view(state: &AppState, exam_id: &str) -> Result<BuilderView, AppErr
         .flat_map(|s| items.iter().filter(move |i| i.section_id == s.id))
         .map(|i| i.question_id.clone())
         .collect();
+    let banks = db::banks::approved_in_org(&state.pool, &exam.org_id)
+        .await?
+        .into_iter()
+        .map(|(bank_id, name)| BankChoice {
+            bank_id,
+            org_id: exam.org_id.clone(),
+            name,
+            organization: String::new(),
+        })
+        .collect::<Vec<_>>();
     let mut sections = Vec::new();
     let mut facts = Vec::new();
     for s in &rows {
@@ -32,11 +42,16 @@ pub async fn view(state: &AppState, exam_id: &str) -> Result<BuilderView, AppErr
             .filter(|i| i.section_id == s.id)
             .filter_map(held_item)
             .collect();
+        // Sections use approved banks of the organisation, listed once above; a bank archived
+        // since is looked up on its own.
         let bank_name = match &s.bank_id {
-            Some(id) => db::banks::find(&state.pool, id)
-                .await?
-                .map(|b| b.name)
-                .unwrap_or_default(),
+            Some(id) => match banks.iter().find(|b| &b.bank_id == id) {
+                Some(b) => b.name.clone(),
+                None => db::banks::find(&state.pool, id)
+                    .await?
+                    .map(|b| b.name)
+                    .unwrap_or_default(),
+            },
             None => String::new(),
         };
         let (pool, available) = match s.draw_count {
@@ -83,16 +98,6 @@ pub async fn view(state: &AppState, exam_id: &str) -> Result<BuilderView, AppErr
     } else {
         Vec::new()
     };
-    let banks = db::banks::approved_in_org(&state.pool, &exam.org_id)
-        .await?
-        .into_iter()
-        .map(|(bank_id, name)| BankChoice {
-            bank_id,
-            org_id: exam.org_id.clone(),
-            name,
-            organization: String::new(),
-        })
-        .collect();
     Ok(BuilderView {
         exam_id: exam.id.clone(),
         phase: phase_of(&exam, now)?,
