@@ -32,6 +32,8 @@ use pages::{
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::page_policy::set_for_this_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

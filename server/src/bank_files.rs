@@ -25,7 +25,7 @@ async fn caller(
     id: &str,
 ) -> Result<app::server::db::users::UserRow, AppError> {
     check_id(id)?;
-    auth::user_for_token(app, auth::token_from_headers(headers)).await
+    auth::user_for_token(app, auth::token_from_headers(app, headers)).await
 }
 
 /// `POST /api/banks/{bank_id}/import?filename=…`: the preview of an import.
@@ -121,7 +121,7 @@ pub async fn export(
                 ))
             }
         };
-        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let user = auth::user_for_token(&app, auth::token_from_headers(&app, &headers)).await?;
         authoring::export::bank(&app, user, &bank_id, format).await
     }
     .await;

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     pub database_url: String,
     pub listen: SocketAddr,
@@ -19,6 +19,26 @@ pub struct Config {
     pub mail_from: String,
     /// Most telemetry events stored for one attempt (`VIGIL_TELEMETRY_EVENT_CAP`).
     pub telemetry_event_cap: i64,
+    /// Minutes without use after which a sign-in session ends (`VIGIL_IDLE_TIMEOUT_MINUTES`).
+    pub idle_timeout_minutes: i64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`VIGIL_TRUSTED_PROXIES`: addresses
+    /// or CIDR ranges, comma-separated). Empty: the header is ignored.
+    pub trusted_proxies: Vec<crate::security::IpRange>,
+}
+
+/// Shown in logs and panics: the URLs' passwords are replaced.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &app::server::redact_url(&self.database_url))
+            .field("listen", &self.listen)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(app::server::redact_url))
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("idle_timeout_minutes", &self.idle_timeout_minutes)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -99,7 +119,33 @@ impl Config {
                     value: cap_raw,
                     reason: "use a positive number".into(),
                 })?;
+        let idle_raw = get("VIGIL_IDLE_TIMEOUT_MINUTES").unwrap_or_else(|| "30".into());
+        let idle_timeout_minutes = idle_raw
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n: &i64| (1..=7 * 24 * 60).contains(n))
+            .ok_or(ConfigError::Invalid {
+                name: "VIGIL_IDLE_TIMEOUT_MINUTES",
+                value: idle_raw,
+                reason: "use a number of minutes from 1 to 10080 (a week)".into(),
+            })?;
+        let proxies_raw = get("VIGIL_TRUSTED_PROXIES").unwrap_or_default();
+        let trusted_proxies = proxies_raw
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse().map_err(|reason| ConfigError::Invalid {
+                    name: "VIGIL_TRUSTED_PROXIES",
+                    value: s.to_string(),
+                    reason,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Config {
+            idle_timeout_minutes,
+            trusted_proxies,
             telemetry_event_cap,
             database_url,
             listen,
@@ -156,5 +202,48 @@ mod tests {
         })
         .unwrap_err();
         assert!(err.to_string().contains("VIGIL_PUBLIC_URL"));
+        for (name, value) in [
+            ("VIGIL_TRUSTED_PROXIES", "10.0.0.1, proxy.example"),
+            ("VIGIL_TRUSTED_PROXIES", "10.0.0.0/33"),
+            ("VIGIL_IDLE_TIMEOUT_MINUTES", "0"),
+            ("VIGIL_IDLE_TIMEOUT_MINUTES", "9223372036854775807"),
+        ] {
+            let err = Config::from_lookup(|k| match k {
+                "DATABASE_URL" => Some("sqlite::memory:".into()),
+                k if k == name => Some(value.into()),
+                _ => None,
+            })
+            .unwrap_err();
+            assert!(err.to_string().contains(name), "{name}={value}: {err}");
+        }
+    }
+
+    #[test]
+    fn proxies_and_idle_timeout_are_read() {
+        let c = Config::from_lookup(|k| match k {
+            "DATABASE_URL" => Some("sqlite::memory:".into()),
+            "VIGIL_TRUSTED_PROXIES" => Some("10.0.0.0/8, ::1".into()),
+            "VIGIL_IDLE_TIMEOUT_MINUTES" => Some("45".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert_eq!(c.idle_timeout_minutes, 45);
+    }
+
+    #[test]
+    fn debug_output_hides_passwords_in_urls() {
+        let c = Config::from_lookup(|k| match k {
+            "DATABASE_URL" => Some("postgres://vigil:hunter2@db.example/vigil".into()),
+            "VIGIL_SMTP_URL" => Some("smtp://mailer:s3cret@smtp.example:587".into()),
+            _ => None,
+        })
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2") && !shown.contains("s3cret"), "{shown}");
+        assert!(
+            shown.contains("db.example") && shown.contains("smtp.example"),
+            "{shown}"
+        );
     }
 }

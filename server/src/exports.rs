@@ -18,7 +18,7 @@ pub async fn sessions_csv(
         if exam_id.len() > 64 {
             return Err(AppError::Invalid("That exam id is malformed.".into()));
         }
-        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let user = auth::user_for_token(&app, auth::token_from_headers(&app, &headers)).await?;
         let exam = db::exams::find(&app.pool, &exam_id)
             .await?
             .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;

@@ -7,6 +7,7 @@ mod config;
 mod exports;
 mod review_live;
 mod routes;
+mod security;
 mod telemetry_ws;
 
 use app::server::mail::MailSettings;
@@ -124,6 +125,10 @@ async fn run() -> Result<(), StartError> {
         },
         telemetry: app::server::ingest::Limits {
             max_events_per_session: config.telemetry_event_cap,
+            ..Default::default()
+        },
+        sessions: app::server::SessionPolicy {
+            idle_ms: config.idle_timeout_minutes.saturating_mul(60_000),
             ..Default::default()
         },
     };

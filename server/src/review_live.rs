@@ -32,7 +32,7 @@ async fn reviewer_orgs(app: &AppState, token: Option<&str>) -> Result<Vec<String
 
 pub async fn stream(State(state): State<ServerState>, headers: HeaderMap) -> Response {
     let app = state.app;
-    let token = auth::token_from_headers(&headers);
+    let token = auth::token_from_headers(&app, &headers);
     match reviewer_orgs(&app, token.as_deref()).await {
         Ok(orgs) => {
             let feed = Feed {

@@ -75,6 +75,10 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
             ),
         )
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            crate::security::Guard::new(config.trusted_proxies.clone(), config.public_url.as_deref()),
+            crate::security::guard,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req
                 .headers()
@@ -98,9 +102,16 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
+        // Pages set their own policy, with their script nonce (`app::server::page_policy`);
+        // anything else (data, files) may load nothing and be framed by nobody.
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("frame-ancestors 'none'"),
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        // Over HTTPS, browsers are told to come back only over HTTPS for a year.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            config.secure_cookies.then(|| HeaderValue::from_static("max-age=31536000")),
         ))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))

@@ -22,8 +22,9 @@ pub async fn upgrade(
     headers: HeaderMap,
 ) -> Response {
     let app = state.app;
+    let token = auth::token_from_headers(&app, &headers);
     let checked = async {
-        let user = auth::user_for_token(&app, auth::token_from_headers(&headers)).await?;
+        let user = auth::user_for_token(&app, token.clone()).await?;
         let target = ingest::stream_target(&app, &user.id, &session_id).await?;
         let stored = db::events::max_seq(&app.pool, &session_id).await?;
         Ok::<_, AppError>((user.id, target, stored))
@@ -44,19 +45,37 @@ pub async fn upgrade(
         // Thousands of candidates stay connected: keep per-socket buffers small.
         .read_buffer_size(4 * 1024)
         .write_buffer_size(4 * 1024)
-        .on_upgrade(move |socket| stream(socket, app.ingestor.clone(), target, stored).instrument(span))
+        .on_upgrade(move |socket| {
+            let signed_in = SignedIn { app, user_id, token };
+            stream(socket, signed_in, target, stored).instrument(span)
+        })
+}
+
+/// The candidate behind a socket, checked again while it stays open.
+struct SignedIn {
+    app: app::server::AppState,
+    user_id: String,
+    token: Option<String>,
+}
+
+/// How often an open socket checks its sign-in (each check also counts as activity, so a
+/// candidate who reads a long question for half an hour is not signed out mid-exam).
+const RECHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl SignedIn {
+    async fn still_valid(&self) -> bool {
+        matches!(auth::user_for_token(&self.app, self.token.clone()).await, Ok(u) if u.id == self.user_id)
+    }
 }
 
 fn refuse(e: AppError) -> Response {
     e.into_response()
 }
 
-async fn stream(
-    mut socket: WebSocket,
-    ingestor: ingest::Ingestor,
-    target: ingest::StreamTarget,
-    mut stored: i64,
-) {
+async fn stream(mut socket: WebSocket, signed_in: SignedIn, target: ingest::StreamTarget, mut stored: i64) {
+    let ingestor = signed_in.app.ingestor.clone();
+    let mut sessions_ended = signed_in.app.sessions_ended.subscribe();
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
     tracing::debug!(stored, "telemetry stream open");
     if send(&mut socket, &ServerFrame::Hello { last_seq: stored })
         .await
@@ -77,6 +96,26 @@ async fn stream(
                 };
                 let _ = socket.send(Message::Close(Some(close))).await;
                 break;
+            }
+            ended = sessions_ended.recv() => {
+                // Someone's sessions ended (sign-out, password change): if it may be ours, check.
+                let ours = match &ended {
+                    Ok(user_id) => *user_id == signed_in.user_id,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
+                };
+                if ours && !signed_in.still_valid().await {
+                    close_signed_out(&mut socket).await;
+                    break;
+                }
+                continue;
+            }
+            _ = recheck.tick() => {
+                if !signed_in.still_valid().await {
+                    close_signed_out(&mut socket).await;
+                    break;
+                }
+                continue;
             }
         };
         let Some(msg) = msg else { break };
@@ -116,6 +155,16 @@ async fn stream(
             break;
         }
     }
+}
+
+/// Tells the page its sign-in ended; it keeps unsent events and asks the person to sign in.
+async fn close_signed_out(socket: &mut WebSocket) {
+    tracing::debug!("sign-in ended: closing the telemetry stream");
+    let close = axum::extract::ws::CloseFrame {
+        code: 4001,
+        reason: "signed out".into(),
+    };
+    let _ = socket.send(Message::Close(Some(close))).await;
 }
 
 /// Resolves once the attempt has ended; never, if there is no way to know.

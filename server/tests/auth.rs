@@ -115,7 +115,7 @@ async fn wrong_email_and_wrong_password_get_the_same_answer() {
 }
 
 #[tokio::test]
-async fn repeated_failures_lock_the_account_and_everything_is_audited() {
+async fn repeated_failures_from_one_address_lock_it_out_and_everything_is_audited() {
     let (app, _) = TestApp::start("lockout").await;
     let c = app.client();
     for _ in 0..5 {
@@ -133,7 +133,7 @@ async fn repeated_failures_lock_the_account_and_everything_is_audited() {
         .call(&c, "sign_in", &[("email", CANDIDATE), ("password", PASSWORD)])
         .await;
     assert_eq!(status, 429, "{body}");
-    assert!(message(&body).contains("Too many failed sign-in attempts"));
+    assert!(message(&body).contains("Too many sign-in attempts"));
     assert_eq!(
         app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'SIGN_IN_FAILED'")
             .await,

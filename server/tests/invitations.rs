@@ -533,6 +533,12 @@ async fn with_smtp_configured_the_invitation_is_delivered() {
             .await
             == 1
         {
+            // Once sent, the one-time link is not kept in the outbox.
+            let kept: String = sqlx::query_scalar("SELECT body FROM outbox")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+            assert!(!kept.contains(&token), "{kept}");
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

@@ -1,10 +1,12 @@
 //! Passwords, session tokens and the signed-in user.
 //!
 //! A session token is 256 random bits, sent only in an HttpOnly, SameSite=Lax cookie; the
-//! database holds its SHA-256, so a leaked table does not sign anybody in.
+//! database holds its SHA-256, so a leaked table does not sign anybody in. A session ends at
+//! its absolute expiry or after a period without use, whichever comes first; sign-in attempts
+//! are throttled in [`throttle`].
 
 use super::db::{self, audit};
-use super::{now_ms, AppState};
+use super::{now_ms, throttle, AppState};
 use crate::error::AppError;
 use crate::model::Me;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -17,13 +19,17 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 pub const COOKIE_NAME: &str = "vigil_session";
-const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
-/// Failed sign-ins counted over this window…
-pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
-/// …refuse further attempts for one account after this many…
-pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-/// …and from one address after this many (several people may share an address).
-pub const MAX_FAILURES_PER_IP: i64 = 30;
+/// The name with secure cookies: browsers keep a `__Host-` cookie only if it came over HTTPS,
+/// for this host alone and every path, so a sibling subdomain cannot plant or replace it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-vigil_session";
+/// A session's last use is written at most this often (a write per request would cost more
+/// than the minute of precision is worth).
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+/// The client's address as the server trusts it: the socket's peer, or — behind a configured
+/// trusted proxy — the address that proxy saw. Put on each request by the server.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub std::net::IpAddr);
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
@@ -76,28 +82,46 @@ fn request_parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-/// The session token from the request's cookie header, if present.
-pub fn token_from_parts(parts: &Parts) -> Option<String> {
-    token_from_headers(&parts.headers)
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.secure_cookies {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
 }
 
-pub fn token_from_headers(headers: &http::HeaderMap) -> Option<String> {
+/// The session token from the request's cookie header, if present.
+pub fn token_from_parts(state: &AppState, parts: &Parts) -> Option<String> {
+    token_from_headers(state, &parts.headers)
+}
+
+pub fn token_from_headers(state: &AppState, headers: &http::HeaderMap) -> Option<String> {
+    let wanted = cookie_name(state);
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value.to_string())
 }
 
-/// The client address as the socket saw it.
+/// The client's address: as the server placed it on the request, else as the socket saw it.
 pub fn client_ip(parts: &Parts) -> Option<String> {
+    if let Some(ClientAddr(ip)) = parts.extensions.get::<ClientAddr>() {
+        return Some(ip.to_string());
+    }
     parts
         .extensions
         .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip().to_string())
+}
+
+/// The browser's own description of itself, cut short, for "your sessions".
+fn user_agent(parts: &Parts) -> Option<String> {
+    let ua = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;
+    Some(ua.chars().take(200).collect())
 }
 
 fn set_cookie(value: &str) {
@@ -111,21 +135,49 @@ fn set_cookie(value: &str) {
 
 fn session_cookie(state: &AppState, token: &str, max_age_s: i64) -> String {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
-    format!("{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+    let name = cookie_name(state);
+    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
 }
 
 /// The signed-in user of the current request, or `Unauthenticated`.
 pub async fn current_user(state: &AppState) -> Result<db::users::UserRow, AppError> {
-    let token = request_parts().as_ref().and_then(token_from_parts);
-    user_for_token(state, token).await
+    current_session(state).await.map(|live| live.user)
+}
+
+/// The current request's session and its user, or `Unauthenticated`.
+pub async fn current_session(state: &AppState) -> Result<db::sessions::Live, AppError> {
+    let token = request_parts().as_ref().and_then(|p| token_from_parts(state, p));
+    session_for_token(state, token).await
 }
 
 /// The user a session token (from a cookie) belongs to, or `Unauthenticated`.
 pub async fn user_for_token(state: &AppState, token: Option<String>) -> Result<db::users::UserRow, AppError> {
+    session_for_token(state, token).await.map(|live| live.user)
+}
+
+/// The live session behind a token, marked as used now. A session ends at its absolute
+/// expiry or after `sessions.idle_ms` without use, whichever comes first.
+pub async fn session_for_token(
+    state: &AppState,
+    token: Option<String>,
+) -> Result<db::sessions::Live, AppError> {
     let token = token.ok_or(AppError::Unauthenticated)?;
-    db::sessions::user_for_token(&state.pool, &hash_token(&token), now_ms())
+    let now = now_ms();
+    let idle_since = now.saturating_sub(state.sessions.idle_ms);
+    let live = db::sessions::live(&state.pool, &hash_token(&token), now, idle_since)
         .await?
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(AppError::Unauthenticated)?;
+    if now.saturating_sub(live.last_seen_at) >= TOUCH_EVERY_MS {
+        db::sessions::touch(&state.pool, &live.session_id, now).await?;
+    }
+    Ok(live)
+}
+
+/// Tells open streams (the telemetry socket) that some of `user_id`'s sessions ended, so
+/// they check theirs at once instead of at their next periodic check.
+pub fn announce_sessions_ended(state: &AppState, user_id: &str) {
+    // Nobody listening is fine: no stream is open.
+    let _ = state.sessions_ended.send(user_id.to_string());
 }
 
 pub async fn me(state: &AppState) -> Result<Me, AppError> {
@@ -143,17 +195,18 @@ pub async fn me(state: &AppState) -> Result<Me, AppError> {
 pub(crate) async fn start_session(state: &AppState, user_id: &str, ip: Option<&str>) -> Result<(), AppError> {
     let token = new_token();
     let now = now_ms();
-    db::sessions::insert(
-        &state.pool,
-        &super::new_id(),
+    let ua = request_parts().as_ref().and_then(user_agent);
+    let absolute_ms = state.sessions.absolute_ms;
+    let new = db::sessions::NewSession {
+        id: &super::new_id(),
         user_id,
-        &hash_token(&token),
-        now,
-        now + SESSION_TTL_MS,
+        token_hash: &hash_token(&token),
+        expires_at: now.saturating_add(absolute_ms),
         ip,
-    )
-    .await?;
-    set_cookie(&session_cookie(state, &token, SESSION_TTL_MS / 1000));
+        user_agent: ua.as_deref(),
+    };
+    db::sessions::insert(&state.pool, new, now).await?;
+    set_cookie(&session_cookie(state, &token, absolute_ms / 1000));
     Ok(())
 }
 
@@ -165,29 +218,23 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<()
     let email = shared::validation::normalize_email(email)
         .map_err(|_| AppError::Invalid(WRONG_CREDENTIALS.into()))?;
     let now = now_ms();
-    let since = now - FAILURE_WINDOW_MS;
     let pool = &state.pool;
 
-    let account_failures = audit::count_for_subject(pool, audit::SIGN_IN_FAILED, &email, since).await?;
-    let ip_failures = match &ip {
-        Some(ip) => audit::count_for_ip(pool, audit::SIGN_IN_FAILED, ip, since).await?,
-        None => 0,
+    let gate = match throttle::before_sign_in(pool, &email, ip.as_deref().unwrap_or("unknown"), now).await {
+        Ok(gate) => gate,
+        Err(refused) => {
+            let entry = audit::Entry {
+                action: audit::SIGN_IN_REFUSED,
+                actor_user_id: None,
+                org_id: None,
+                subject: Some(&email),
+                ip: ip.as_deref(),
+                detail: None,
+            };
+            audit::record(pool, entry, now).await?;
+            return Err(refused);
+        }
     };
-    if account_failures >= MAX_FAILURES_PER_ACCOUNT || ip_failures >= MAX_FAILURES_PER_IP {
-        let entry = audit::Entry {
-            action: audit::SIGN_IN_REFUSED,
-            actor_user_id: None,
-            org_id: None,
-            subject: Some(&email),
-            ip: ip.as_deref(),
-            detail: None,
-        };
-        audit::record(pool, entry, now).await?;
-        return Err(AppError::TooManyRequests(format!(
-            "Too many failed sign-in attempts. Wait {} minutes and try again, or reset your password.",
-            FAILURE_WINDOW_MS / 60_000
-        )));
-    }
 
     let user = db::users::find_by_email(pool, &email).await?;
     // Verify against a real hash even for unknown emails, so timing does not reveal accounts.
@@ -212,8 +259,14 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<()
     };
     audit::record(pool, entry, now).await?;
     match (ok, user_id) {
-        (true, Some(id)) => start_session(state, id, ip.as_deref()).await,
-        _ => Err(AppError::Invalid(WRONG_CREDENTIALS.into())),
+        (true, Some(id)) => {
+            throttle::after_success(pool, &gate).await?;
+            start_session(state, id, ip.as_deref()).await
+        }
+        _ => {
+            throttle::after_failure(pool, &gate, now).await?;
+            Err(AppError::Invalid(WRONG_CREDENTIALS.into()))
+        }
     }
 }
 
@@ -232,6 +285,8 @@ pub async fn sign_up(
     let name = shared::validation::normalize_display_name(display_name).map_err(AppError::Invalid)?;
     shared::validation::check_new_password(password).map_err(AppError::Invalid)?;
     let pool = &state.pool;
+    let ip = request_parts().as_ref().and_then(client_ip);
+    throttle::before_sign_up(pool, ip.as_deref().unwrap_or("unknown"), now_ms()).await?;
     if db::users::find_by_email(pool, &email).await?.is_some() {
         return Err(AppError::Conflict(
             "An account with this email already exists. Sign in instead.".into(),
@@ -241,7 +296,6 @@ pub async fn sign_up(
     let hash = argon2_blocking(move || hash_password(&plain)).await??;
     let id = super::new_id();
     let now = now_ms();
-    let ip = request_parts().as_ref().and_then(client_ip);
     let mut tx = db::begin_write(pool).await?;
     db::users::insert(&mut *tx, &id, &email, &name, &hash, now).await?;
     let entry = audit::Entry {
@@ -259,9 +313,10 @@ pub async fn sign_up(
 
 pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
     let parts = request_parts();
-    let token = parts.as_ref().and_then(token_from_parts);
+    let token = parts.as_ref().and_then(|p| token_from_parts(state, p));
     if let Some(token) = token {
         if let Some(user_id) = db::sessions::delete(&state.pool, &hash_token(&token)).await? {
+            announce_sessions_ended(state, &user_id);
             let ip = parts.as_ref().and_then(client_ip);
             let entry = audit::Entry {
                 action: audit::SIGN_OUT,

@@ -73,11 +73,21 @@ pub fn log_queued(mailer: &Mailer, to: &str, message: &Composed) {
 }
 
 /// Where and how to send mail.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct MailSettings {
     /// `smtp://[user:password@]host[:port]`; `None` keeps mail in the outbox and the log.
     pub smtp_url: Option<String>,
     pub from: String,
+}
+
+/// Shown in logs: the SMTP password replaced.
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &self.smtp_url.as_deref().map(super::redact_url))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -127,7 +137,7 @@ impl Mailer {
 }
 
 fn transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
-    let bad = || MailError::Url(url.to_string());
+    let bad = || MailError::Url(super::redact_url(url));
     let rest = url.strip_prefix("smtp://").ok_or_else(bad)?;
     let rest = rest.trim_end_matches('/');
     let (credentials, host_port) = match rest.rsplit_once('@') {

@@ -16,9 +16,11 @@ pub mod guard;
 pub mod ingest;
 pub mod invitations;
 pub mod mail;
+pub mod page_policy;
 pub mod render;
 pub mod review;
 pub mod review_seed;
+pub mod throttle;
 pub mod watch;
 
 use crate::error::AppError;
@@ -35,6 +37,27 @@ pub struct AppState {
     pub public_url: String,
     pub ingestor: ingest::Ingestor,
     pub mail: mail::Mailer,
+    pub sessions: SessionPolicy,
+    /// The user ids some of whose sign-in sessions just ended (sign-out, password change).
+    pub sessions_ended: tokio::sync::broadcast::Sender<String>,
+}
+
+/// How long a sign-in session lasts.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// Without use for this long, a session ends (`VIGIL_IDLE_TIMEOUT_MINUTES`).
+    pub idle_ms: i64,
+    /// However much it is used, a session ends this long after sign-in.
+    pub absolute_ms: i64,
+}
+
+impl Default for SessionPolicy {
+    fn default() -> Self {
+        SessionPolicy {
+            idle_ms: 30 * 60 * 1000,
+            absolute_ms: 12 * 60 * 60 * 1000,
+        }
+    }
 }
 
 /// Settings the server reads from its environment.
@@ -44,6 +67,7 @@ pub struct Settings {
     pub public_url: String,
     pub mail: mail::MailSettings,
     pub telemetry: ingest::Limits,
+    pub sessions: SessionPolicy,
 }
 
 impl AppState {
@@ -60,6 +84,8 @@ impl AppState {
             secure_cookies: settings.secure_cookies,
             public_url: settings.public_url.trim_end_matches('/').to_string(),
             mail,
+            sessions: settings.sessions,
+            sessions_ended: tokio::sync::broadcast::channel(256).0,
         })
     }
 }
@@ -83,6 +109,22 @@ pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         }
     }
     result
+}
+
+/// A URL as it may be shown in a log or an error: any password in it replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map(|(u, _)| u).unwrap_or(userinfo);
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        None => url.to_string(),
+    }
 }
 
 pub fn now_ms() -> i64 {
@@ -111,5 +153,31 @@ impl axum::response::IntoResponse for AppError {
         let status =
             http::StatusCode::from_u16(self.status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         (status, axum::Json(self)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn passwords_in_urls_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://vigil:p@ss:w/rd@db:5432/vigil?sslmode=require"),
+            "postgres://vigil:***@db:5432/vigil?sslmode=require"
+        );
+        assert_eq!(
+            redact_url("smtp://mailer:s3cret@smtp.example"),
+            "smtp://mailer:***@smtp.example"
+        );
+        assert_eq!(
+            redact_url("smtp://token@smtp.example"),
+            "smtp://token:***@smtp.example"
+        );
+        assert_eq!(
+            redact_url("sqlite://data/vigil.db?mode=rwc"),
+            "sqlite://data/vigil.db?mode=rwc"
+        );
+        assert_eq!(redact_url("not a url"), "not a url");
     }
 }

@@ -77,3 +77,22 @@ pub async fn count_for_ip<'e>(
         .fetch_one(db)
         .await
 }
+
+/// How many times `action` was recorded for `subject` from `ip` since `since`.
+pub async fn count_for_subject_from<'e>(
+    db: impl AnyExecutor<'e>,
+    action: &str,
+    subject: &str,
+    ip: &str,
+    since: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = $1 AND subject = $2 AND ip = $3 AND at >= $4",
+    )
+    .bind(action)
+    .bind(subject)
+    .bind(ip)
+    .bind(since)
+    .fetch_one(db)
+    .await
+}

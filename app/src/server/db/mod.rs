@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod question_versions;
 pub mod review_history;
 pub mod sessions;
+pub mod throttle;
 pub mod users;
 
 use sqlx::any::AnyPoolOptions;
@@ -67,7 +68,7 @@ pub enum DbError {
 /// Opens a pool and brings the schema up to date.
 pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyPool, DbError> {
     sqlx::any::install_default_drivers();
-    let backend = Backend::of(url).ok_or_else(|| DbError::UnknownScheme(url.to_string()))?;
+    let backend = Backend::of(url).ok_or_else(|| DbError::UnknownScheme(super::redact_url(url)))?;
     let mut options = AnyPoolOptions::new().max_connections(max_connections);
     if backend == Backend::Sqlite {
         // WAL lets readers proceed while the single writer commits.

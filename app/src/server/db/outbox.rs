@@ -47,13 +47,20 @@ pub async fn unsent<'e>(
     .await
 }
 
+/// What a sent message's body becomes.
+pub const SENT_BODY: &str = "(sent; the text is not kept because it may hold a one-time link)";
+
 pub async fn mark_sent<'e>(db: impl AnyExecutor<'e>, id: &str, now: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(db)
-        .await
-        .map(|_| ())
+    // A sent message's body goes: it may hold a one-time link, which is a credential.
+    sqlx::query(
+        "UPDATE outbox SET sent_at = $1, attempts = attempts + 1, last_error = NULL, body = $3 WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(SENT_BODY)
+    .execute(db)
+    .await
+    .map(|_| ())
 }
 
 pub async fn mark_failed<'e>(db: impl AnyExecutor<'e>, id: &str, error: &str) -> sqlx::Result<()> {

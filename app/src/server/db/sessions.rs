@@ -3,43 +3,130 @@
 use super::users::UserRow;
 use sqlx::AnyExecutor;
 
-pub async fn insert<'e>(
-    db: impl AnyExecutor<'e>,
-    id: &str,
-    user_id: &str,
-    token_hash: &str,
-    now: i64,
-    expires_at: i64,
-    ip: Option<&str>,
-) -> sqlx::Result<()> {
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub user_id: &'a str,
+    pub token_hash: &'a str,
+    pub expires_at: i64,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+pub async fn insert<'e>(db: impl AnyExecutor<'e>, s: NewSession<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, ip) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO sessions (id, user_id, token_hash, created_at, expires_at, ip, last_seen_at, user_agent) \
+         VALUES ($1, $2, $3, $4, $5, $6, $4, $7)",
     )
-    .bind(id)
-    .bind(user_id)
-    .bind(token_hash)
+    .bind(s.id)
+    .bind(s.user_id)
+    .bind(s.token_hash)
     .bind(now)
-    .bind(expires_at)
-    .bind(ip)
+    .bind(s.expires_at)
+    .bind(s.ip)
+    .bind(s.user_agent)
     .execute(db)
     .await
     .map(|_| ())
 }
 
-/// The user a live session token belongs to.
-pub async fn user_for_token<'e>(
+/// A live session's user, and when the session was last used.
+pub struct Live {
+    pub session_id: String,
+    pub user: UserRow,
+    pub last_seen_at: i64,
+}
+
+/// The session behind a token, if it has neither expired nor gone unused since `idle_since`.
+pub async fn live<'e>(
     db: impl AnyExecutor<'e>,
     token_hash: &str,
     now: i64,
-) -> sqlx::Result<Option<UserRow>> {
-    sqlx::query_as(
-        "SELECT u.id, u.email, u.display_name, u.password_hash FROM sessions s \
-         JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND s.expires_at > $2",
+    idle_since: i64,
+) -> sqlx::Result<Option<Live>> {
+    let row: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT s.id, u.id, u.email, u.display_name, u.password_hash, s.last_seen_at FROM sessions s \
+         JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(token_hash)
     .bind(now)
+    .bind(idle_since)
     .fetch_optional(db)
+    .await?;
+    Ok(row.map(
+        |(session_id, id, email, display_name, password_hash, last_seen_at)| Live {
+            session_id,
+            user: UserRow {
+                id,
+                email,
+                display_name,
+                password_hash,
+            },
+            last_seen_at,
+        },
+    ))
+}
+
+/// Marks a session used now.
+pub async fn touch<'e>(db: impl AnyExecutor<'e>, session_id: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1 AND last_seen_at < $2")
+        .bind(session_id)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// One of a person's sessions, as "your sessions" lists it.
+#[derive(sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A user's live sessions, most recently used first.
+pub async fn list_for_user<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    now: i64,
+    idle_since: i64,
+) -> sqlx::Result<Vec<SessionRow>> {
+    sqlx::query_as(
+        "SELECT id, created_at, last_seen_at, ip, user_agent FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY last_seen_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(idle_since)
+    .fetch_all(db)
     .await
+}
+
+/// Ends one of a user's sessions by its id; whether it was theirs and existed.
+pub async fn delete_for_user<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    session_id: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+        .bind(session_id)
+        .bind(user_id)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Ends every session of a user but `keep` (a password change keeps the one that made it).
+pub async fn delete_others<'e>(db: impl AnyExecutor<'e>, user_id: &str, keep: &str) -> sqlx::Result<u64> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
 }
 
 /// Ends a session; returns the user it belonged to, if it existed.
