@@ -23,7 +23,7 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    banks::bank::BankPage, banks::editor::QuestionEditorPage, banks::BanksPage,
+    account::AccountPage, banks::bank::BankPage, banks::editor::QuestionEditorPage, banks::BanksPage,
     exam_builder::page::ExamBuilderPage, exam_builder::ExamsPage, exam_start::ExamStartPage,
     grading::GradingPage, grading_sheet::GradingSheetPage, home::HomePage, invitation::InvitationPage,
     manage::ManagePage, not_found::NotFound, player::PlayerPage, result::ResultPage, review::ReviewPage,
@@ -74,6 +74,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("signin") view=SignInPage />
                     <Route path=path!("signup") view=SignUpPage />
+                    <Route path=path!("account") view=AccountPage />
                     <Route path=path!("exams/:exam_id") view=ExamStartPage />
                     <Route path=path!("sessions/:session_id") view=PlayerPage />
                     <Route path=path!("sessions/:session_id/result") view=ResultPage />

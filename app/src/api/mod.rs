@@ -1,6 +1,7 @@
 //! Server functions, one module per area. Each checks the caller first (through
 //! `server::guard` or the session's owner), then does its work through `server::db`.
 
+pub mod account;
 pub mod auth;
 pub mod banks;
 pub mod enrollments;

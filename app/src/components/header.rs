@@ -40,7 +40,7 @@ pub fn Header() -> impl IntoView {
                                     {coordinator.then(|| view! { <A href="/exam-builder">"Exams"</A> })}
                                 </nav>
                                 <div class="account">
-                                    <span class="who" data-testid="signed-in-as">{me.display_name.clone()}</span>
+                                    <A href="/account" attr:class="who" attr:data-testid="signed-in-as" attr:title="Your account">{me.display_name.clone()}</A>
                                     <ActionForm action=sign_out attr:class="inline-form">
                                         <button type="submit" class="btn btn-quiet">
                                             {move || if sign_out.pending().get() { "Signing out…" } else { "Sign out" }}

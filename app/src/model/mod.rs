@@ -1,5 +1,6 @@
 //! What server functions return to pages. Plain data, serialisable both ways.
 
+pub mod account;
 pub mod authoring;
 pub mod exams;
 

@@ -1,3 +1,4 @@
+pub mod account;
 pub mod banks;
 pub mod exam_builder;
 pub mod exam_start;

@@ -118,6 +118,11 @@ pub fn client_ip(parts: &Parts) -> Option<String> {
         .map(|c| c.0.ip().to_string())
 }
 
+/// The current request's client address.
+pub fn request_ip() -> Option<String> {
+    request_parts().as_ref().and_then(client_ip)
+}
+
 /// The browser's own description of itself, cut short, for "your sessions".
 fn user_agent(parts: &Parts) -> Option<String> {
     let ua = parts.headers.get(http::header::USER_AGENT)?.to_str().ok()?;

@@ -2,6 +2,7 @@
 //! the `ssr` feature only, so none of it (nor sqlx, argon2, tokio) reaches the wasm bundle.
 
 pub mod accommodations;
+pub mod account;
 pub mod attempts;
 pub mod auth;
 pub mod authoring;

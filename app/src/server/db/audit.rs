@@ -19,6 +19,9 @@ pub const EXAM_SETTING_CHANGED: &str = "EXAM_SETTING_CHANGED";
 pub const BANK_CREATED: &str = "BANK_CREATED";
 pub const AUTHORING_STATUS_CHANGED: &str = "AUTHORING_STATUS_CHANGED";
 pub const QUESTIONS_IMPORTED: &str = "QUESTIONS_IMPORTED";
+pub const PASSWORD_CHANGED: &str = "PASSWORD_CHANGED";
+pub const PROFILE_CHANGED: &str = "PROFILE_CHANGED";
+pub const SESSION_ENDED: &str = "SESSION_ENDED";
 
 pub struct Entry<'a> {
     pub action: &'a str,

@@ -44,3 +44,28 @@ pub async fn find_by_id<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<
         .fetch_optional(db)
         .await
 }
+
+/// Replaces a password hash, only if it is still `old_hash` (a change made meanwhile wins).
+pub async fn replace_password<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    old_hash: &str,
+    new_hash: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query("UPDATE users SET password_hash = $3 WHERE id = $1 AND password_hash = $2")
+        .bind(id)
+        .bind(old_hash)
+        .bind(new_hash)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+pub async fn set_display_name<'e>(db: impl AnyExecutor<'e>, id: &str, name: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET display_name = $2 WHERE id = $1")
+        .bind(id)
+        .bind(name)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

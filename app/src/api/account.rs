@@ -1,0 +1,30 @@
+//! The signed-in person's own account. Thin doors onto [`crate::server::account`].
+
+use crate::error::AppError;
+use crate::model::account::MySession;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<Vec<MySession>, AppError> {
+    use crate::server::{account, respond, state};
+    respond(async { account::sessions(&state()?).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "end_my_session")]
+pub async fn end_my_session(session_id: String) -> Result<(), AppError> {
+    use crate::server::{account, respond, state};
+    respond(async { account::end_session(&state()?, &session_id).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "set_display_name")]
+pub async fn set_display_name(display_name: String) -> Result<String, AppError> {
+    use crate::server::{account, respond, state};
+    respond(async { account::set_display_name(&state()?, &display_name).await }.await)
+}
+
+/// Returns how many other sessions were signed out.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(current_password: String, new_password: String) -> Result<u64, AppError> {
+    use crate::server::{account, respond, state};
+    respond(async { account::change_password(&state()?, &current_password, &new_password).await }.await)
+}
