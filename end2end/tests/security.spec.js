@@ -28,3 +28,31 @@ test('pages run under a strict script policy: the app works and an injected scri
   expect(ran).toBe(false);
   await expect.poll(() => violations.some((v) => v.startsWith('script-src'))).toBe(true);
 });
+
+test('a person renames themselves and sees where they are signed in', async ({ page, browser }) => {
+  // A second browser signed in as the same person, to appear in the list.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, 'reports@demo.vigil.test');
+  await expect(otherPage.getByTestId('signed-in-as')).toBeVisible();
+
+  await signIn(page, 'reports@demo.vigil.test');
+  await page.getByTestId('signed-in-as').click();
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await hydrated(page);
+  const rows = page.getByTestId('my-sessions').locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'This device' })).toHaveCount(1);
+
+  // Signing the other browser out asks first.
+  await page.getByRole('button', { name: /^Sign out Chrome/ }).click();
+  await page.getByTestId('confirm-action').click();
+  await expect(rows).toHaveCount(1);
+  await otherPage.reload();
+  await expect(otherPage.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await other.close();
+
+  await page.getByLabel(/Your name/).fill('Rory R. Reports');
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await expect(page.getByRole('status')).toContainText('Saved: Rory R. Reports.');
+});
