@@ -49,7 +49,7 @@ test('a person renames themselves and sees where they are signed in', async ({ p
   await page.getByTestId('confirm-action').click();
   await expect(rows).toHaveCount(1);
   await otherPage.reload();
-  await expect(otherPage.getByRole('link', { name: 'Sign in' })).toBeVisible();
+  await expect(otherPage.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible();
   await other.close();
 
   await page.getByLabel(/Your name/).fill('Rory R. Reports');

@@ -117,12 +117,8 @@ async fn pages_allow_only_their_own_nonced_scripts() {
         let html = r.text().await.unwrap();
         let scripts = html.matches("<script").count();
         assert!(scripts > 0);
-        assert_eq!(
-            html.matches(&format!("nonce=\"{nonce}\""))
-                .filter(|_| true)
-                .count()
-                >= 1,
-            true,
+        assert!(
+            html.contains(&format!("nonce=\"{nonce}\"")),
             "the hydration script carries the response's nonce"
         );
         for tag in html.split("<script").skip(1) {
