@@ -164,7 +164,7 @@ mod tests {
     #[test]
     fn passwords_in_urls_are_redacted() {
         assert_eq!(
-            redact_url("postgres://vigil:p@ss:w/rd@db:5432/vigil?sslmode=require"),
+            redact_url("postgres://vigil:p%40ss:w@rd@db:5432/vigil?sslmode=require"),
             "postgres://vigil:***@db:5432/vigil?sslmode=require"
         );
         assert_eq!(
