@@ -23,11 +23,27 @@ use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title}
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    account::AccountPage, banks::bank::BankPage, banks::editor::QuestionEditorPage, banks::BanksPage,
-    exam_builder::page::ExamBuilderPage, exam_builder::ExamsPage, exam_start::ExamStartPage,
-    grading::GradingPage, grading_sheet::GradingSheetPage, home::HomePage, invitation::InvitationPage,
-    manage::ManagePage, not_found::NotFound, player::PlayerPage, result::ResultPage, review::ReviewPage,
-    review::SessionReviewPage, roster::RosterPage, signin::SignInPage, signup::SignUpPage,
+    account::AccountPage,
+    banks::bank::BankPage,
+    banks::editor::QuestionEditorPage,
+    banks::BanksPage,
+    exam_builder::page::ExamBuilderPage,
+    exam_builder::ExamsPage,
+    exam_start::ExamStartPage,
+    grading::GradingPage,
+    grading_sheet::GradingSheetPage,
+    home::HomePage,
+    invitation::InvitationPage,
+    manage::ManagePage,
+    not_found::NotFound,
+    password_reset::{ForgotPage, ResetPage},
+    player::PlayerPage,
+    result::ResultPage,
+    review::ReviewPage,
+    review::SessionReviewPage,
+    roster::RosterPage,
+    signin::SignInPage,
+    signup::SignUpPage,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -75,6 +91,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("signin") view=SignInPage />
                     <Route path=path!("signup") view=SignUpPage />
                     <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("forgot") view=ForgotPage />
+                    <Route path=path!("reset/:token") view=ResetPage />
                     <Route path=path!("exams/:exam_id") view=ExamStartPage />
                     <Route path=path!("sessions/:session_id") view=PlayerPage />
                     <Route path=path!("sessions/:session_id/result") view=ResultPage />

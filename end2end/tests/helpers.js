@@ -98,12 +98,12 @@ async function drained(page) {
 module.exports = { PASSWORD, hydrated, signIn, openExamPage, setVisibility, openExam, reviewerApi, timeline, drained, expect };
 
 /** The newest invitation link the server logged for `email` (no mail server in tests). */
-function invitationLinkFor(email, logFile = require('path').join(__dirname, '..', '.e2e-data', 'server.log')) {
+function invitationLinkFor(email, logFile = require('path').join(__dirname, '..', '.e2e-data', 'server.log'), kind = 'invitations') {
   const log = require('fs').readFileSync(logFile, 'utf8');
   const at = log.lastIndexOf(`to=${email}`);
   if (at < 0) throw new Error(`no message to ${email} in ${logFile}`);
-  const match = log.slice(at).match(/https?:\/\/[^\s"]+\/invitations\/[0-9a-f]{64}/);
-  if (!match) throw new Error(`no invitation link after the message to ${email}`);
+  const match = log.slice(at).match(new RegExp(`https?://[^\\s"]+/${kind}/[0-9a-f]{64}`));
+  if (!match) throw new Error(`no ${kind} link after the message to ${email}`);
   return match[0];
 }
 

@@ -56,3 +56,35 @@ test('a person renames themselves and sees where they are signed in', async ({ p
   await page.getByRole('button', { name: 'Save name' }).click();
   await expect(page.getByRole('status')).toContainText('Saved: Rory R. Reports.');
 });
+
+test('a forgotten password is reset from the emailed link, which works once', async ({ page }) => {
+  const { invitationLinkFor } = require('./helpers');
+  const email = 'superadmin@demo.vigil.test';
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Forgot your password?' }).click();
+  await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('button', { name: 'Send the link' }).click();
+  await expect(page.getByRole('status')).toContainText('If an account uses that address');
+
+  let link;
+  await expect.poll(() => {
+    try { link = invitationLinkFor(email, undefined, 'reset'); return true; } catch { return false; }
+  }).toBe(true);
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByLabel('New password').fill('a new password for QA');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page.getByRole('status')).toContainText('Your password was changed.');
+
+  await page.goto(link);
+  await hydrated(page);
+  await page.getByLabel('New password').fill('yet another password');
+  await page.getByRole('button', { name: 'Set the new password' }).click();
+  await expect(page.getByRole('alert')).toContainText('expired or was already used');
+
+  await signIn(page, email, 'a new password for QA');
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+});

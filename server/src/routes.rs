@@ -117,10 +117,13 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }
 
-/// The path as logged: an invitation link's token is a credential, so it stays out of the log.
+/// The path as logged: an invitation or reset link's token is a credential, so it stays out of
+/// the log.
 fn loggable_path(path: &str) -> &str {
     if path.starts_with("/invitations/") {
         "/invitations/…"
+    } else if path.starts_with("/reset/") {
+        "/reset/…"
     } else {
         path
     }
@@ -147,6 +150,7 @@ mod tests {
     #[test]
     fn invitation_tokens_are_not_logged() {
         assert_eq!(loggable_path("/invitations/0123abcd"), "/invitations/…");
+        assert_eq!(loggable_path("/reset/0123abcd"), "/reset/…");
         assert_eq!(loggable_path("/exams/42"), "/exams/42");
     }
 }

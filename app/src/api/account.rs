@@ -28,3 +28,16 @@ pub async fn change_password(current_password: String, new_password: String) -> 
     use crate::server::{account, respond, state};
     respond(async { account::change_password(&state()?, &current_password, &new_password).await }.await)
 }
+
+/// Sends a reset link if the address has an account; answers the same either way.
+#[server(prefix = "/api", endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::server::{password_reset, respond, state};
+    respond(async { password_reset::request(&state()?, &email).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
+    use crate::server::{password_reset, respond, state};
+    respond(async { password_reset::complete(&state()?, &token, &new_password).await }.await)
+}

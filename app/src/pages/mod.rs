@@ -8,6 +8,7 @@ pub mod home;
 pub mod invitation;
 pub mod manage;
 pub mod not_found;
+pub mod password_reset;
 pub mod player;
 pub mod result;
 pub mod review;

@@ -40,6 +40,7 @@ pub fn SignInPage() -> impl IntoView {
                     {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </ActionForm>
+            <p class="muted"><a href="/forgot">"Forgot your password?"</a></p>
             <p class="muted">"No account yet? " <a href="/signup">"Create one"</a></p>
         </section>
     }

@@ -18,6 +18,7 @@ pub mod ingest;
 pub mod invitations;
 pub mod mail;
 pub mod page_policy;
+pub mod password_reset;
 pub mod render;
 pub mod review;
 pub mod review_seed;

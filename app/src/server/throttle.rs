@@ -124,6 +124,25 @@ pub async fn before_sign_up(pool: &AnyPool, address: &str, now: i64) -> Result<(
     Ok(())
 }
 
+/// Reset links asked for from one address, and for one email, per hour.
+pub const RESET_LIMIT_PER_ADDRESS: i64 = 10;
+pub const RESET_LIMIT_PER_EMAIL: i64 = 3;
+
+/// Counts a reset link asked for `email` from `address`. The count per email exists whether or
+/// not the account does, so a refusal says nothing about who has an account.
+pub async fn before_reset(pool: &AnyPool, email: &str, address: &str, now: i64) -> Result<(), AppError> {
+    let window_from = now - SIGN_UP_WINDOW_MS;
+    let from_address =
+        db::throttle::bump(pool, &format!("reset-address:{address}"), now, window_from).await?;
+    let for_email = db::throttle::bump(pool, &format!("reset-email:{email}"), now, window_from).await?;
+    if from_address > RESET_LIMIT_PER_ADDRESS || for_email > RESET_LIMIT_PER_EMAIL {
+        return Err(AppError::TooManyRequests(
+            "Too many reset links were asked for. Wait an hour, then try again.".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

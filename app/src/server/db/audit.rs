@@ -22,6 +22,8 @@ pub const QUESTIONS_IMPORTED: &str = "QUESTIONS_IMPORTED";
 pub const PASSWORD_CHANGED: &str = "PASSWORD_CHANGED";
 pub const PROFILE_CHANGED: &str = "PROFILE_CHANGED";
 pub const SESSION_ENDED: &str = "SESSION_ENDED";
+pub const PASSWORD_RESET_REQUESTED: &str = "PASSWORD_RESET_REQUESTED";
+pub const PASSWORD_RESET: &str = "PASSWORD_RESET";
 
 pub struct Entry<'a> {
     pub action: &'a str,

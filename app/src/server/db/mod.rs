@@ -17,6 +17,7 @@ pub mod imports;
 pub mod invitations;
 pub mod orgs;
 pub mod outbox;
+pub mod password_resets;
 pub mod question_versions;
 pub mod review_history;
 pub mod sessions;

@@ -136,3 +136,12 @@ pub async fn delete<'e>(db: impl AnyExecutor<'e>, token_hash: &str) -> sqlx::Res
         .fetch_optional(db)
         .await
 }
+
+/// Ends every session of a user.
+pub async fn delete_all<'e>(db: impl AnyExecutor<'e>, user_id: &str) -> sqlx::Result<u64> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}

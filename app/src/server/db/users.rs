@@ -69,3 +69,12 @@ pub async fn set_display_name<'e>(db: impl AnyExecutor<'e>, id: &str, name: &str
         .await
         .map(|_| ())
 }
+
+pub async fn set_password<'e>(db: impl AnyExecutor<'e>, id: &str, hash: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(hash)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

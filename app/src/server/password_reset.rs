@@ -1,0 +1,91 @@
+//! Forgotten passwords: a single-use link by email, valid for 30 minutes. Asking gets the same
+//! answer whether or not the address has an account; using the link sets the password, ends
+//! every session and retires every other link.
+
+use super::db::{self, audit};
+use super::{auth, mail, now_ms, throttle, AppState};
+use crate::error::AppError;
+
+const LINK_VALID_MS: i64 = 30 * 60 * 1000;
+
+fn entry<'a>(action: &'static str, user_id: &'a str, ip: Option<&'a str>) -> audit::Entry<'a> {
+    audit::Entry {
+        action,
+        actor_user_id: Some(user_id),
+        org_id: None,
+        subject: Some(user_id),
+        ip,
+        detail: None,
+    }
+}
+
+fn message(link: &str) -> mail::Composed {
+    mail::Composed {
+        subject: "Reset your Vigil password".into(),
+        body: format!(
+            "Hello,\n\nSomeone (we hope you) asked to reset the password of your Vigil account.\n\n\
+             Choose a new password here:\n{link}\n\n\
+             The link works once, for 30 minutes. If you did not ask, ignore this message: your \
+             password stays as it is.\n"
+        ),
+    }
+}
+
+pub async fn request(state: &AppState, email: &str) -> Result<(), AppError> {
+    let email = shared::validation::normalize_email(email).map_err(AppError::Invalid)?;
+    let now = now_ms();
+    let ip = auth::request_ip();
+    let pool = &state.pool;
+    throttle::before_reset(pool, &email, ip.as_deref().unwrap_or("unknown"), now).await?;
+    let Some(user) = db::users::find_by_email(pool, &email).await? else {
+        return Ok(());
+    };
+    let token = auth::new_token();
+    let composed = message(&format!("{}/reset/{token}", state.public_url));
+    let mut tx = db::begin_write(pool).await?;
+    db::password_resets::insert(
+        &mut *tx,
+        &user.id,
+        &auth::hash_token(&token),
+        now,
+        now + LINK_VALID_MS,
+    )
+    .await?;
+    db::outbox::insert(&mut *tx, &email, &composed.subject, &composed.body, now).await?;
+    audit::record(
+        &mut *tx,
+        entry(audit::PASSWORD_RESET_REQUESTED, &user.id, ip.as_deref()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    mail::log_queued(&state.mail, &email, &composed);
+    state.mail.wake();
+    Ok(())
+}
+
+pub async fn complete(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
+    shared::validation::check_new_password(new_password).map_err(AppError::Invalid)?;
+    let plain = new_password.to_string();
+    let hash = auth::argon2_blocking(move || auth::hash_password(&plain)).await??;
+    let now = now_ms();
+    let ip = auth::request_ip();
+    let mut tx = db::begin_write(&state.pool).await?;
+    let Some(user_id) = db::password_resets::take(&mut *tx, &auth::hash_token(token), now).await? else {
+        return Err(AppError::Invalid(
+            "This reset link has expired or was already used. Ask for a new one.".into(),
+        ));
+    };
+    db::users::set_password(&mut *tx, &user_id, &hash).await?;
+    db::password_resets::retire_for_user(&mut *tx, &user_id, now).await?;
+    db::sessions::delete_all(&mut *tx, &user_id).await?;
+    audit::record(
+        &mut *tx,
+        entry(audit::PASSWORD_RESET, &user_id, ip.as_deref()),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    auth::announce_sessions_ended(state, &user_id);
+    Ok(())
+}
