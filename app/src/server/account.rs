@@ -5,22 +5,6 @@ use super::{auth, now_ms, throttle, AppState};
 use crate::error::AppError;
 use crate::model::account::{describe_device, MySession};
 
-fn entry<'a>(
-    action: &'static str,
-    user_id: &'a str,
-    ip: Option<&'a str>,
-    detail: Option<&'a str>,
-) -> audit::Entry<'a> {
-    audit::Entry {
-        action,
-        actor_user_id: Some(user_id),
-        org_id: None,
-        subject: Some(user_id),
-        ip,
-        detail,
-    }
-}
-
 pub async fn sessions(state: &AppState) -> Result<Vec<MySession>, AppError> {
     let current = auth::current_session(state).await?;
     let now = now_ms();
@@ -53,7 +37,7 @@ pub async fn end_session(state: &AppState, session_id: &str) -> Result<(), AppEr
     let ip = auth::request_ip();
     audit::record(
         &state.pool,
-        entry(audit::SESSION_ENDED, &user.id, ip.as_deref(), None),
+        audit::Entry::own_account(audit::SESSION_ENDED, &user.id, ip.as_deref()),
         now_ms(),
     )
     .await?;
@@ -69,7 +53,7 @@ pub async fn set_display_name(state: &AppState, display_name: &str) -> Result<St
     let ip = auth::request_ip();
     audit::record(
         &mut *tx,
-        entry(audit::PROFILE_CHANGED, &user.id, ip.as_deref(), None),
+        audit::Entry::own_account(audit::PROFILE_CHANGED, &user.id, ip.as_deref()),
         now_ms(),
     )
     .await?;
@@ -94,16 +78,15 @@ pub async fn change_password(state: &AppState, current: &str, new: &str) -> Resu
     let ip = auth::request_ip();
     let gate = throttle::before_sign_in(pool, &user.email, ip.as_deref().unwrap_or("unknown"), now).await?;
     let (attempt, hash, new_plain) = (current.to_string(), user.password_hash.clone(), new.to_string());
-    let (ok, new_hash) = auth::argon2_blocking(move || {
-        let ok = auth::verify_password(&attempt, &hash);
-        (ok, ok.then(|| auth::hash_password(&new_plain)))
+    // The new hash is made only once the current password is verified.
+    let new_hash = auth::argon2_blocking(move || {
+        auth::verify_password(&attempt, &hash).then(|| auth::hash_password(&new_plain))
     })
     .await?;
     let Some(new_hash) = new_hash.transpose()? else {
         throttle::after_failure(pool, &gate, now).await?;
         return Err(AppError::Invalid("Your current password is not right.".into()));
     };
-    debug_assert!(ok);
     throttle::after_success(pool, &gate).await?;
     let mut tx = db::begin_write(pool).await?;
     if !db::users::replace_password(&mut *tx, &user.id, &user.password_hash, &new_hash).await? {
@@ -113,12 +96,11 @@ pub async fn change_password(state: &AppState, current: &str, new: &str) -> Resu
     }
     let ended = db::sessions::delete_others(&mut *tx, &user.id, &session.session_id).await?;
     let detail = format!("{{\"other_sessions_ended\":{ended}}}");
-    audit::record(
-        &mut *tx,
-        entry(audit::PASSWORD_CHANGED, &user.id, ip.as_deref(), Some(&detail)),
-        now,
-    )
-    .await?;
+    let entry = audit::Entry {
+        detail: Some(&detail),
+        ..audit::Entry::own_account(audit::PASSWORD_CHANGED, &user.id, ip.as_deref())
+    };
+    audit::record(&mut *tx, entry, now).await?;
     tx.commit().await?;
     auth::announce_sessions_ended(state, &user.id);
     Ok(ended)

@@ -8,17 +8,6 @@ use crate::error::AppError;
 
 const LINK_VALID_MS: i64 = 30 * 60 * 1000;
 
-fn entry<'a>(action: &'static str, user_id: &'a str, ip: Option<&'a str>) -> audit::Entry<'a> {
-    audit::Entry {
-        action,
-        actor_user_id: Some(user_id),
-        org_id: None,
-        subject: Some(user_id),
-        ip,
-        detail: None,
-    }
-}
-
 fn message(link: &str) -> mail::Composed {
     mail::Composed {
         subject: "Reset your Vigil password".into(),
@@ -54,7 +43,7 @@ pub async fn request(state: &AppState, email: &str) -> Result<(), AppError> {
     db::outbox::insert(&mut *tx, &email, &composed.subject, &composed.body, now).await?;
     audit::record(
         &mut *tx,
-        entry(audit::PASSWORD_RESET_REQUESTED, &user.id, ip.as_deref()),
+        audit::Entry::own_account(audit::PASSWORD_RESET_REQUESTED, &user.id, ip.as_deref()),
         now,
     )
     .await?;
@@ -81,7 +70,7 @@ pub async fn complete(state: &AppState, token: &str, new_password: &str) -> Resu
     db::sessions::delete_all(&mut *tx, &user_id).await?;
     audit::record(
         &mut *tx,
-        entry(audit::PASSWORD_RESET, &user_id, ip.as_deref()),
+        audit::Entry::own_account(audit::PASSWORD_RESET, &user_id, ip.as_deref()),
         now,
     )
     .await?;

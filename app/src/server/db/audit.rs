@@ -35,6 +35,20 @@ pub struct Entry<'a> {
     pub detail: Option<&'a str>,
 }
 
+impl<'a> Entry<'a> {
+    /// A person acting on their own account (a password, a session, their name).
+    pub fn own_account(action: &'static str, user_id: &'a str, ip: Option<&'a str>) -> Entry<'a> {
+        Entry {
+            action,
+            actor_user_id: Some(user_id),
+            org_id: None,
+            subject: Some(user_id),
+            ip,
+            detail: None,
+        }
+    }
+}
+
 pub async fn record<'e>(db: impl AnyExecutor<'e>, e: Entry<'_>, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (id, at, action, actor_user_id, org_id, subject, ip, detail) \
@@ -51,36 +65,6 @@ pub async fn record<'e>(db: impl AnyExecutor<'e>, e: Entry<'_>, now: i64) -> sql
     .execute(db)
     .await
     .map(|_| ())
-}
-
-/// How many times `action` was recorded for `subject` since `since`.
-pub async fn count_for_subject<'e>(
-    db: impl AnyExecutor<'e>,
-    action: &str,
-    subject: &str,
-    since: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND subject = $2 AND at >= $3")
-        .bind(action)
-        .bind(subject)
-        .bind(since)
-        .fetch_one(db)
-        .await
-}
-
-/// How many times `action` was recorded from `ip` since `since`.
-pub async fn count_for_ip<'e>(
-    db: impl AnyExecutor<'e>,
-    action: &str,
-    ip: &str,
-    since: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND ip = $2 AND at >= $3")
-        .bind(action)
-        .bind(ip)
-        .bind(since)
-        .fetch_one(db)
-        .await
 }
 
 /// How many times `action` was recorded for `subject` from `ip` since `since`.
