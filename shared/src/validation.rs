@@ -52,6 +52,17 @@ pub fn normalize_display_name(raw: &str) -> Result<String, String> {
     }
 }
 
+/// A name for something an organisation keeps (itself, a department): spaces collapsed,
+/// 1 to 100 characters. `what` names it in the message ("the department's name").
+pub fn normalize_label(raw: &str, what: &str) -> Result<String, String> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name.chars().count() {
+        0 => Err(format!("Enter {what}.")),
+        1..=100 => Ok(name),
+        _ => Err(format!("Use at most 100 characters for {what}.")),
+    }
+}
+
 /// A place to go after signing in, if it is a path on this site: `/` then anything but a second
 /// slash or a backslash (`//host` and `/\host` leave the site), and no control character or
 /// space anywhere (browsers drop tabs and newlines from addresses, so `/<TAB>/host` becomes

@@ -9,6 +9,8 @@ pub mod exam_builder;
 pub mod exams;
 pub mod grading;
 pub mod invitations;
+pub mod org_admin;
+pub mod platform;
 pub mod player;
 pub mod review;
 pub mod telemetry;

@@ -1,6 +1,7 @@
 //! What server functions return to pages. Plain data, serialisable both ways.
 
 pub mod account;
+pub mod admin;
 pub mod authoring;
 pub mod exams;
 

@@ -216,6 +216,9 @@ pub(crate) async fn start_session(state: &AppState, user_id: &str, ip: Option<&s
 }
 
 const WRONG_CREDENTIALS: &str = "That email and password do not match an account.";
+/// Said only after the right password, so it reveals nothing to someone guessing.
+const SUSPENDED: &str =
+    "Your organisation's use of Vigil is suspended, so you cannot sign in. Contact its administrators.";
 
 pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<(), AppError> {
     let parts = request_parts();
@@ -266,6 +269,9 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<()
     match (ok, user_id) {
         (true, Some(id)) => {
             throttle::after_success(pool, &gate).await?;
+            if db::orgs::only_in_suspended(pool, id).await? {
+                return Err(AppError::NotAllowed(SUSPENDED.into()));
+            }
             start_session(state, id, ip.as_deref()).await
         }
         _ => {

@@ -96,7 +96,7 @@ pub async fn seed_org(
     let org_id = new_id();
     db::orgs::insert_org(&mut *tx, &org_id, name, slug, now).await?;
     let dept_id = new_id();
-    db::orgs::insert_department(&mut *tx, &dept_id, &org_id, "Computer Science", now).await?;
+    db::departments::insert(&mut *tx, &dept_id, &org_id, "Computer Science", now).await?;
 
     let mut candidates = Vec::new();
     let mut author = None;

@@ -61,6 +61,31 @@ pub fn invitation(m: &InvitationMail<'_>) -> Composed {
     }
 }
 
+pub struct StaffInvitationMail<'a> {
+    pub organization: &'a str,
+    pub inviter: &'a str,
+    pub roles: &'a [shared::Role],
+    pub link: &'a str,
+    pub expires_at: i64,
+}
+
+pub fn staff_invitation(m: &StaffInvitationMail<'_>) -> Composed {
+    let roles = m.roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ");
+    Composed {
+        subject: format!("You are invited to join {} on Vigil", m.organization),
+        body: format!(
+            "Hello,\n\n{inviter} has invited you to join {org} on Vigil as: {roles}.\n\n\
+             Accept the invitation here:\n{link}\n\n\
+             The link works once and expires on {expires}. If you did not expect this message, \
+             you can ignore it: nothing happens until the link is used.\n",
+            inviter = m.inviter,
+            org = m.organization,
+            link = m.link,
+            expires = datetime(m.expires_at),
+        ),
+    }
+}
+
 /// Notes a queued message in the log. Without a mail server the log is the delivery of last
 /// resort, so it carries the whole message; with one, the body (an invitation's link is a
 /// credential) stays out of the log.

@@ -230,6 +230,12 @@ pub fn now_ms() -> i64 {
 
 /// The invitation link in the newest outbox message to `email`, and its token.
 pub async fn invitation_link(pool: &AnyPool, email: &str) -> (String, String) {
+    link_in_outbox(pool, email, "/invitations/").await
+}
+
+/// The link holding `marker` (`/join/`, `/reset/`) in the newest outbox message to `email`,
+/// and its token.
+pub async fn link_in_outbox(pool: &AnyPool, email: &str, marker: &str) -> (String, String) {
     let body: String = sqlx::query_scalar(
         "SELECT body FROM outbox WHERE to_email = $1 ORDER BY created_at DESC, id DESC LIMIT 1",
     )
@@ -239,7 +245,7 @@ pub async fn invitation_link(pool: &AnyPool, email: &str) -> (String, String) {
     .expect("a message in the outbox");
     let link = body
         .split_whitespace()
-        .find(|w| w.contains("/invitations/"))
+        .find(|w| w.contains(marker))
         .unwrap_or_else(|| panic!("the message holds a link: {body}"))
         .to_string();
     let token = link.rsplit('/').next().unwrap_or_default().to_string();

@@ -58,7 +58,8 @@ pub async fn list(state: &AppState) -> Result<Vec<BuiltExam>, AppError> {
 
 /// A new draft exam started from an approved bank, with a first, empty section of fixed
 /// questions from it and sensible settings: tomorrow 09:00–17:00 in the organisation's zone,
-/// an hour long, one attempt, 50% to pass, proctored. Returns its id.
+/// an hour long, one attempt, 50% to pass, proctored at the organisation's default
+/// sensitivity. Returns its id.
 pub async fn create(state: &AppState, bank_id: &str, title: &str) -> Result<String, AppError> {
     let user = crate::server::auth::current_user(state).await?;
     let bank = db::banks::find(&state.pool, bank_id)
@@ -70,7 +71,10 @@ pub async fn create(state: &AppState, bank_id: &str, title: &str) -> Result<Stri
             "Exams are built from approved banks: this one is not approved yet.".into(),
         ));
     }
-    let zone_name = db::exams::org_time_zone(&state.pool, &bank.org_id).await?;
+    let org = db::orgs::find(&state.pool, &bank.org_id)
+        .await?
+        .ok_or(AppError::Internal)?;
+    let zone_name = org.time_zone;
     let now = now_ms();
     let tomorrow = zone::to_local(now + 24 * HOUR_MS, &zone_name);
     let day = tomorrow.get(..10).unwrap_or("2030-01-01");
@@ -86,7 +90,11 @@ pub async fn create(state: &AppState, bank_id: &str, title: &str) -> Result<Stri
         attempt_policy: AttemptPolicy::Highest,
         passing_score: 50,
         proctoring: true,
-        sensitivity: shared::Sensitivity::Medium,
+        // The organisation's default, which its admin sets.
+        sensitivity: org
+            .default_sensitivity
+            .parse()
+            .unwrap_or(shared::Sensitivity::Medium),
         require_fullscreen: false,
         shuffle_questions: false,
         shuffle_options: false,

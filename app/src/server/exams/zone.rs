@@ -23,6 +23,28 @@ pub fn to_local(ms: i64, zone: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The first instant of a day (`2026-12-01`) in `zone`, and of the day after, as UTC ms: the
+/// bounds of "on that day" for filters.
+pub fn day_bounds(day: &str, zone: &str) -> Result<(i64, i64), String> {
+    let bad = || {
+        format!(
+            "\"{}\" is not a date such as 2026-12-01.",
+            day.chars().take(20).collect::<String>()
+        )
+    };
+    let date: jiff::civil::Date = day.trim().parse().map_err(|_| bad())?;
+    let start = date.in_tz(zone).map_err(|_| bad())?;
+    let next = date
+        .tomorrow()
+        .ok()
+        .and_then(|d| d.in_tz(zone).ok())
+        .ok_or_else(bad)?;
+    Ok((
+        start.timestamp().as_millisecond(),
+        next.timestamp().as_millisecond(),
+    ))
+}
+
 /// Whether `zone` names a time zone this server knows.
 pub fn known(zone: &str) -> bool {
     jiff::tz::TimeZone::get(zone).is_ok()
@@ -31,6 +53,17 @@ pub fn known(zone: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_in_a_zone_spans_its_local_midnights() {
+        let (start, end) = day_bounds("2026-12-01", "Europe/Berlin").unwrap();
+        assert_eq!(to_local(start, "Europe/Berlin"), "2026-12-01T00:00");
+        assert_eq!(end - start, 24 * 3_600_000);
+        // The day clocks go forward is 23 hours long.
+        let (start, end) = day_bounds("2026-03-29", "Europe/Berlin").unwrap();
+        assert_eq!(end - start, 23 * 3_600_000);
+        assert!(day_bounds("2026-13-01", "UTC").is_err());
+    }
 
     #[test]
     fn local_times_round_trip_through_utc_in_the_zone() {

@@ -1,0 +1,27 @@
+-- Organisation administration: an organisation can be suspended by the platform's super admin,
+-- holds its own defaults (proctoring sensitivity, whether staff need a second factor), and
+-- invites its staff by email with the roles they will hold.
+
+ALTER TABLE organizations ADD COLUMN suspended_at BIGINT;
+ALTER TABLE organizations ADD COLUMN default_sensitivity TEXT NOT NULL DEFAULT 'MEDIUM';
+ALTER TABLE organizations ADD COLUMN staff_second_factor INTEGER NOT NULL DEFAULT 0;
+-- Written by every change to who holds ORG_ADMIN: the write takes the row's lock, so two
+-- admins demoting each other at once are serialised and the last admin always remains.
+ALTER TABLE organizations ADD COLUMN members_changed_at BIGINT NOT NULL DEFAULT 0;
+
+-- `roles` holds role names separated by commas (a closed set, checked when read back).
+CREATE TABLE staff_invitations (
+    id TEXT PRIMARY KEY NOT NULL,
+    org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    email TEXT NOT NULL,
+    roles TEXT NOT NULL,
+    department_id TEXT REFERENCES departments(id) ON DELETE SET NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    invited_by TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    accepted_at BIGINT,
+    revoked_at BIGINT
+);
+CREATE INDEX staff_invitations_org ON staff_invitations (org_id, email);
+CREATE INDEX audit_log_org ON audit_log (org_id, at);
