@@ -24,6 +24,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
     account::AccountPage,
+    admin::AdminPage,
     banks::bank::BankPage,
     banks::editor::QuestionEditorPage,
     banks::BanksPage,
@@ -34,9 +35,11 @@ use pages::{
     grading_sheet::GradingSheetPage,
     home::HomePage,
     invitation::InvitationPage,
+    join::JoinPage,
     manage::ManagePage,
     not_found::NotFound,
     password_reset::{ForgotPage, ResetPage},
+    platform::PlatformPage,
     player::PlayerPage,
     result::ResultPage,
     review::ReviewPage,
@@ -101,6 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("manage") view=ManagePage />
                     <Route path=path!("manage/exams/:exam_id") view=RosterPage />
                     <Route path=path!("invitations/:token") view=InvitationPage />
+                    <Route path=path!("join/:token") view=JoinPage />
+                    <Route path=path!("admin") view=AdminPage />
+                    <Route path=path!("platform") view=PlatformPage />
                     <Route path=path!("grading") view=GradingPage />
                     <Route path=path!("banks") view=BanksPage />
                     <Route path=path!("exam-builder") view=ExamsPage />

@@ -135,6 +135,7 @@ async function ownServer(label) {
   let child = null;
   const server = {
     base,
+    logFile: path.join(dataDir, 'server.log'),
     async start() {
       const log = fs.openSync(path.join(dataDir, 'server.log'), 'a');
       const env = { ...process.env, VIGIL_LISTEN: `127.0.0.1:${port}`, VIGIL_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: path.join(root, 'target', 'site') };

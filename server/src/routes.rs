@@ -120,13 +120,15 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
 /// The path as logged: an invitation or reset link's token is a credential, so it stays out of
 /// the log.
 fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/invitations/") {
-        "/invitations/…"
-    } else if path.starts_with("/reset/") {
-        "/reset/…"
-    } else {
-        path
-    }
+    const WITH_TOKENS: [(&str, &str); 3] = [
+        ("/invitations/", "/invitations/…"),
+        ("/join/", "/join/…"),
+        ("/reset/", "/reset/…"),
+    ];
+    WITH_TOKENS
+        .iter()
+        .find(|(prefix, _)| path.starts_with(prefix))
+        .map_or(path, |(_, shown)| shown)
 }
 
 async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {
@@ -151,6 +153,7 @@ mod tests {
     fn invitation_tokens_are_not_logged() {
         assert_eq!(loggable_path("/invitations/0123abcd"), "/invitations/…");
         assert_eq!(loggable_path("/reset/0123abcd"), "/reset/…");
+        assert_eq!(loggable_path("/join/0123abcd"), "/join/…");
         assert_eq!(loggable_path("/exams/42"), "/exams/42");
     }
 }

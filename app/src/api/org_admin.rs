@@ -1,7 +1,6 @@
 //! Running an organisation: thin doors onto [`crate::server::org_admin`], which checks that
 //! the caller administers the organisation named.
 
-use super::check_id;
 use crate::error::AppError;
 use crate::model::admin::{
     AdministeredOrg, AuditPage, AuditQuery, Department, MemberList, OrgSettings, PendingStaffInvitation,
@@ -23,7 +22,7 @@ pub async fn org_members(org_id: String, search: String, role: Option<Role>) -> 
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             org_admin::members::list(&state()?, &org_id, &search, role).await
         }
         .await,
@@ -40,8 +39,8 @@ pub async fn set_member_roles(
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
-            check_id(&user_id)?;
+            super::check_id(&org_id)?;
+            super::check_id(&user_id)?;
             if roles.len() > Role::ALL.len() {
                 return Err(AppError::Invalid("Too many roles.".into()));
             }
@@ -56,8 +55,8 @@ pub async fn remove_member(org_id: String, user_id: String) -> Result<(), AppErr
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
-            check_id(&user_id)?;
+            super::check_id(&org_id)?;
+            super::check_id(&user_id)?;
             org_admin::members::remove(&state()?, &org_id, &user_id).await
         }
         .await,
@@ -74,10 +73,10 @@ pub async fn set_member_department(
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
-            check_id(&user_id)?;
+            super::check_id(&org_id)?;
+            super::check_id(&user_id)?;
             if !department_id.is_empty() {
-                check_id(&department_id)?;
+                super::check_id(&department_id)?;
             }
             org_admin::members::set_department(&state()?, &org_id, &user_id, &department_id).await
         }
@@ -95,9 +94,9 @@ pub async fn invite_staff(
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             if !department_id.is_empty() {
-                check_id(&department_id)?;
+                super::check_id(&department_id)?;
             }
             if roles.len() > Role::ALL.len() {
                 return Err(AppError::Invalid("Too many roles.".into()));
@@ -113,7 +112,7 @@ pub async fn pending_staff_invitations(org_id: String) -> Result<Vec<PendingStaf
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             org_admin::staff_invitations::pending(&state()?, &org_id).await
         }
         .await,
@@ -125,8 +124,8 @@ pub async fn withdraw_staff_invitation(org_id: String, invitation_id: String) ->
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
-            check_id(&invitation_id)?;
+            super::check_id(&org_id)?;
+            super::check_id(&invitation_id)?;
             org_admin::staff_invitations::withdraw(&state()?, &org_id, &invitation_id).await
         }
         .await,
@@ -140,17 +139,22 @@ pub async fn staff_invitation(token: String) -> Result<StaffInvitationView, AppE
     respond(async { org_admin::staff_invitations::view(&state()?, &token).await }.await)
 }
 
-/// Accepts a staff invitation; returns the organisation's id.
+/// Accepts a staff invitation. `display_name` and `password` create the account when the
+/// invited address has none; otherwise the invited person must be signed in. Returns the
+/// organisation's id.
 #[server(prefix = "/api", endpoint = "accept_staff_invitation")]
 pub async fn accept_staff_invitation(
     token: String,
-    display_name: String,
-    password: String,
+    display_name: Option<String>,
+    password: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::{org_admin, respond, state};
     respond(
-        async { org_admin::staff_invitations::accept(&state()?, &token, &display_name, &password).await }
-            .await,
+        async {
+            let (name, password) = (display_name.unwrap_or_default(), password.unwrap_or_default());
+            org_admin::staff_invitations::accept(&state()?, &token, &name, &password).await
+        }
+        .await,
     )
 }
 
@@ -159,7 +163,7 @@ pub async fn departments(org_id: String) -> Result<Vec<Department>, AppError> {
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             org_admin::departments::list(&state()?, &org_id).await
         }
         .await,
@@ -171,7 +175,7 @@ pub async fn create_department(org_id: String, name: String) -> Result<Departmen
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             org_admin::departments::create(&state()?, &org_id, &name).await
         }
         .await,
@@ -183,8 +187,8 @@ pub async fn rename_department(org_id: String, department_id: String, name: Stri
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
-            check_id(&department_id)?;
+            super::check_id(&org_id)?;
+            super::check_id(&department_id)?;
             org_admin::departments::rename(&state()?, &org_id, &department_id, &name).await
         }
         .await,
@@ -196,8 +200,8 @@ pub async fn delete_department(org_id: String, department_id: String) -> Result<
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
-            check_id(&department_id)?;
+            super::check_id(&org_id)?;
+            super::check_id(&department_id)?;
             org_admin::departments::delete(&state()?, &org_id, &department_id).await
         }
         .await,
@@ -209,7 +213,7 @@ pub async fn get_org_settings(org_id: String) -> Result<OrgSettings, AppError> {
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             org_admin::settings::get(&state()?, &org_id).await
         }
         .await,
@@ -221,7 +225,7 @@ pub async fn save_org_settings(org_id: String, settings: OrgSettings) -> Result<
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             org_admin::settings::save(&state()?, &org_id, &settings).await
         }
         .await,
@@ -233,7 +237,7 @@ pub async fn org_audit_log(org_id: String, query: AuditQuery) -> Result<AuditPag
     use crate::server::{org_admin, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             org_admin::audit_log::page(&state()?, &org_id, &query).await
         }
         .await,

@@ -1,6 +1,5 @@
 //! The platform's organisations, for its operators: thin doors onto [`crate::server::platform`].
 
-use super::check_id;
 use crate::error::AppError;
 use crate::model::admin::PlatformOrg;
 use crate::model::InviteReport;
@@ -28,7 +27,7 @@ pub async fn suspend_org(org_id: String) -> Result<(), AppError> {
     use crate::server::{platform, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             platform::suspend(&state()?, &org_id).await
         }
         .await,
@@ -40,7 +39,7 @@ pub async fn reactivate_org(org_id: String) -> Result<(), AppError> {
     use crate::server::{platform, respond, state};
     respond(
         async {
-            check_id(&org_id)?;
+            super::check_id(&org_id)?;
             platform::reactivate(&state()?, &org_id).await
         }
         .await,

@@ -30,6 +30,8 @@ pub fn Header() -> impl IntoView {
                             let grader = me.has_any(shared::roles::GRADERS);
                             let bank_reader = me.has_any(shared::authoring::BANK_READERS);
                             let coordinator = me.has_any(shared::roles::COORDINATORS);
+                            let admin = me.has_any(&[shared::Role::OrgAdmin]);
+                            let operator = me.roles.contains(&shared::Role::SuperAdmin);
                             view! {
                                 <nav aria-label="Main">
                                     <A href="/">"Dashboard"</A>
@@ -38,6 +40,8 @@ pub fn Header() -> impl IntoView {
                                     {grader.then(|| view! { <A href="/grading">"Grading"</A> })}
                                     {bank_reader.then(|| view! { <A href="/banks">"Question banks"</A> })}
                                     {coordinator.then(|| view! { <A href="/exam-builder">"Exams"</A> })}
+                                    {admin.then(|| view! { <A href="/admin">"Organisation"</A> })}
+                                    {operator.then(|| view! { <A href="/platform">"Platform"</A> })}
                                 </nav>
                                 <div class="account">
                                     <A href="/account" attr:class="who" attr:data-testid="signed-in-as" attr:title="Your account">{me.display_name.clone()}</A>

@@ -1,3 +1,4 @@
+pub mod accept;
 pub mod feedback;
 pub mod header;
 pub mod local_time;

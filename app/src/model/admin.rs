@@ -71,6 +71,35 @@ pub struct OrgSettings {
 /// Bounds of the telemetry retention period, in days.
 pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 7..=3650;
 
+/// The actions recorded against an organisation, offered as the audit log's filter.
+pub const ORG_AUDIT_ACTIONS: &[&str] = &[
+    "ACCOMMODATION_SET",
+    "AUTHORING_STATUS_CHANGED",
+    "BANK_CREATED",
+    "DEPARTMENT_CREATED",
+    "DEPARTMENT_DELETED",
+    "DEPARTMENT_RENAMED",
+    "ESSAYS_GRADED",
+    "EXAM_SETTING_CHANGED",
+    "FLAG_DECIDED",
+    "FLAG_RAISED_BY_REVIEWER",
+    "INVITATION_ACCEPTED",
+    "INVITATION_SENT",
+    "MEMBER_DEPARTMENT_CHANGED",
+    "MEMBER_REMOVED",
+    "MEMBER_ROLES_CHANGED",
+    "ORG_CREATED",
+    "ORG_REACTIVATED",
+    "ORG_SETTINGS_CHANGED",
+    "ORG_SUSPENDED",
+    "QUESTIONS_IMPORTED",
+    "RELAXATIONS_SET",
+    "REVIEW_STATE_CHANGED",
+    "STAFF_INVITATION_ACCEPTED",
+    "STAFF_INVITATION_WITHDRAWN",
+    "STAFF_INVITED",
+];
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: String,
@@ -100,8 +129,6 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Whether older entries match too.
     pub more: bool,
-    /// The actions the filter offers.
-    pub actions: Vec<String>,
 }
 
 /// An organisation on the platform, for its super admin.

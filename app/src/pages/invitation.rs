@@ -2,6 +2,7 @@
 //! account first when the invited address has none.
 
 use crate::api::invitations::{invitation, AcceptInvitation};
+use crate::components::accept::{NewAccountFields, SignInToAccept};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::local_time::{LocalTime, LocalWindow};
 use crate::model::InvitationView;
@@ -45,36 +46,15 @@ fn Accept(view: InvitationView, token: String) -> impl IntoView {
     let signed_in_right = view.signed_in_as.as_deref() == Some(view.email.as_str());
     let next = format!("/invitations/{token}");
     let form = if view.account_exists && !signed_in_right {
-        let other = view.signed_in_as.clone().map(|who| {
-            view! {
-                <p class="notice notice-warning" role="status">
-                    {format!("You are signed in as {who}. Sign out first, then sign in as {}.", view.email)}
-                </p>
-            }
-        });
-        view! {
-            {other}
-            <p>{format!("{} already has a Vigil account. Sign in with it to accept.", view.email)}</p>
-            <a class="btn btn-primary" href=format!("/signin?next={next}")>"Sign in to accept"</a>
-        }
-        .into_any()
+        view! { <SignInToAccept email=view.email.clone() signed_in_as=view.signed_in_as.clone() next /> }
+            .into_any()
     } else {
         let new_account = !view.account_exists;
         let email = view.email.clone();
         view! {
             <ActionForm action=action attr:class="form">
                 <input type="hidden" name="token" value=token />
-                {new_account.then(|| view! {
-                    <p>{format!("Create your account for {email} to accept.")}</p>
-                    <label for="invite-name">"Your name"</label>
-                    <input id="invite-name" name="display_name" type="text" autocomplete="name" required />
-                    <label for="invite-password">"Choose a password"</label>
-                    <input id="invite-password" name="password" type="password" autocomplete="new-password"
-                        minlength=shared::validation::MIN_PASSWORD_LEN.to_string() required aria-describedby="invite-password-hint" />
-                    <p id="invite-password-hint" class="hint">
-                        {format!("At least {} characters.", shared::validation::MIN_PASSWORD_LEN)}
-                    </p>
-                })}
+                {new_account.then(|| view! { <NewAccountFields email=email.clone() /> })}
                 <div aria-live="assertive">
                     {move || error().map(|error| view! { <ErrorNotice error /> })}
                 </div>

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod admin;
 pub mod banks;
 pub mod exam_builder;
 pub mod exam_start;
@@ -6,9 +7,11 @@ pub mod grading;
 pub mod grading_sheet;
 pub mod home;
 pub mod invitation;
+pub mod join;
 pub mod manage;
 pub mod not_found;
 pub mod password_reset;
+pub mod platform;
 pub mod player;
 pub mod result;
 pub mod review;

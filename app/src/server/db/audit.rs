@@ -39,33 +39,7 @@ pub const ORG_SUSPENDED: &str = "ORG_SUSPENDED";
 pub const ORG_REACTIVATED: &str = "ORG_REACTIVATED";
 
 /// The actions recorded against an organisation, as its admin filters the log by them.
-pub const ORG_ACTIONS: &[&str] = &[
-    ACCOMMODATION_SET,
-    AUTHORING_STATUS_CHANGED,
-    BANK_CREATED,
-    DEPARTMENT_CREATED,
-    DEPARTMENT_DELETED,
-    DEPARTMENT_RENAMED,
-    ESSAYS_GRADED,
-    EXAM_SETTING_CHANGED,
-    FLAG_DECIDED,
-    FLAG_RAISED_BY_REVIEWER,
-    INVITATION_ACCEPTED,
-    INVITATION_SENT,
-    MEMBER_DEPARTMENT_CHANGED,
-    MEMBER_REMOVED,
-    MEMBER_ROLES_CHANGED,
-    ORG_CREATED,
-    ORG_REACTIVATED,
-    ORG_SETTINGS_CHANGED,
-    ORG_SUSPENDED,
-    QUESTIONS_IMPORTED,
-    RELAXATIONS_SET,
-    REVIEW_STATE_CHANGED,
-    STAFF_INVITATION_ACCEPTED,
-    STAFF_INVITATION_WITHDRAWN,
-    STAFF_INVITED,
-];
+pub const ORG_ACTIONS: &[&str] = crate::model::admin::ORG_AUDIT_ACTIONS;
 
 pub struct Entry<'a> {
     pub action: &'a str,
@@ -196,4 +170,23 @@ pub async fn list_for_org<'e>(
     .bind(f.before_id)
     .fetch_all(db)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_organisation_action_is_offered_in_the_filter() {
+        for action in [
+            super::STAFF_INVITED,
+            super::MEMBER_ROLES_CHANGED,
+            super::MEMBER_REMOVED,
+            super::DEPARTMENT_CREATED,
+            super::ORG_SETTINGS_CHANGED,
+            super::ORG_SUSPENDED,
+            super::INVITATION_SENT,
+            super::FLAG_DECIDED,
+        ] {
+            assert!(super::ORG_ACTIONS.contains(&action), "{action}");
+        }
+    }
 }

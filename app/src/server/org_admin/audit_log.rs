@@ -71,6 +71,5 @@ pub async fn page(state: &AppState, org_id: &str, q: &AuditQuery) -> Result<Audi
             })
             .collect(),
         more,
-        actions: audit::ORG_ACTIONS.iter().map(|a| a.to_string()).collect(),
     })
 }
