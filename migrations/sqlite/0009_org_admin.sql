@@ -25,3 +25,18 @@ CREATE TABLE staff_invitations (
 );
 CREATE INDEX staff_invitations_org ON staff_invitations (org_id, email);
 CREATE INDEX audit_log_org ON audit_log (org_id, at);
+
+-- When the retention job removed the session's raw telemetry and evidence (its score, answers
+-- and review outcome stay).
+ALTER TABLE exam_sessions ADD COLUMN telemetry_purged_at BIGINT;
+
+-- A person's request that their account be deleted. An admin of an organisation they belong
+-- to confirms it; their results stay, anonymised.
+CREATE TABLE deletion_requests (
+    id TEXT PRIMARY KEY NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    requested_at BIGINT NOT NULL,
+    decided_at BIGINT,
+    decided_by TEXT REFERENCES users(id) ON DELETE SET NULL
+);
+CREATE INDEX deletion_requests_user ON deletion_requests (user_id);

@@ -1,9 +1,11 @@
-//! `GET /exports/exams/{exam_id}/sessions.csv`: an exam's attempts with their review outcome,
-//! for the exam's staff. A download, so a plain route rather than a server function.
+//! Downloads, so plain routes rather than server functions:
+//! `GET /exports/exams/{exam_id}/sessions.csv`, an exam's attempts with their review outcome,
+//! for the exam's staff; `GET /exports/my-data.json`, everything Vigil holds about the
+//! signed-in person, for them.
 
 use crate::routes::ServerState;
 use app::error::AppError;
-use app::server::{auth, db, export, guard};
+use app::server::{auth, db, export, guard, privacy};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
@@ -44,6 +46,31 @@ pub async fn sessions_csv(
             )
                 .into_response()
         }
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn my_data(State(state): State<ServerState>, headers: HeaderMap) -> Response {
+    let app = state.app;
+    let result = async {
+        let user = auth::user_for_token(&app, auth::token_from_headers(&app, &headers)).await?;
+        let data = privacy::export(&app, &user.id).await?;
+        serde_json::to_string_pretty(&data).map_err(|_| AppError::Internal)
+    }
+    .await;
+    match result {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"my-vigil-data.json\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -1,7 +1,7 @@
 //! The signed-in person's own account. Thin doors onto [`crate::server::account`].
 
 use crate::error::AppError;
-use crate::model::account::MySession;
+use crate::model::account::{DeletionRequest, MySession};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "my_sessions")]
@@ -40,4 +40,18 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 pub async fn reset_password(token: String, new_password: String) -> Result<(), AppError> {
     use crate::server::{password_reset, respond, state};
     respond(async { password_reset::complete(&state()?, &token, &new_password).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "my_deletion_request")]
+pub async fn my_deletion_request() -> Result<DeletionRequest, AppError> {
+    use crate::server::{privacy, respond, state};
+    respond(async { privacy::my_request(&state()?).await }.await)
+}
+
+/// Asks for the caller's account to be deleted (their password again, as for any step that
+/// cannot be undone).
+#[server(prefix = "/api", endpoint = "request_account_deletion")]
+pub async fn request_account_deletion(password: String) -> Result<DeletionRequest, AppError> {
+    use crate::server::{privacy, respond, state};
+    respond(async { privacy::request_deletion(&state()?, &password).await }.await)
 }

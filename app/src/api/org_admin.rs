@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::model::admin::{
-    AdministeredOrg, AuditPage, AuditQuery, Department, MemberList, OrgSettings, PendingStaffInvitation,
-    StaffInvitationView,
+    AdministeredOrg, AuditPage, AuditQuery, Department, MemberList, OrgSettings, PendingDeletion,
+    PendingStaffInvitation, StaffInvitationView,
 };
 use crate::model::InviteReport;
 use leptos::prelude::*;
@@ -239,6 +239,32 @@ pub async fn org_audit_log(org_id: String, query: AuditQuery) -> Result<AuditPag
         async {
             super::check_id(&org_id)?;
             org_admin::audit_log::page(&state()?, &org_id, &query).await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/api", endpoint = "pending_deletions")]
+pub async fn pending_deletions(org_id: String) -> Result<Vec<PendingDeletion>, AppError> {
+    use crate::server::{privacy, respond, state};
+    respond(
+        async {
+            super::check_id(&org_id)?;
+            privacy::pending(&state()?, &org_id).await
+        }
+        .await,
+    )
+}
+
+/// Confirms a member's request to delete their account: erased, results kept anonymised.
+#[server(prefix = "/api", endpoint = "confirm_deletion")]
+pub async fn confirm_deletion(org_id: String, user_id: String) -> Result<(), AppError> {
+    use crate::server::{privacy, respond, state};
+    respond(
+        async {
+            super::check_id(&org_id)?;
+            super::check_id(&user_id)?;
+            privacy::confirm(&state()?, &org_id, &user_id).await
         }
         .await,
     )

@@ -15,6 +15,18 @@ pub struct MySession {
     pub current: bool,
 }
 
+/// Where a person's request to delete their account stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeletionRequest {
+    None,
+    /// Asked; an admin of their organisation confirms.
+    Waiting {
+        requested_at: i64,
+    },
+    /// Done (they belonged to no organisation): the account no longer exists.
+    Deleted,
+}
+
 /// A short name for a browser from its user agent string.
 pub fn describe_device(user_agent: Option<&str>) -> String {
     let Some(ua) = user_agent.filter(|u| !u.trim().is_empty()) else {

@@ -73,6 +73,7 @@ pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 7..=3650;
 
 /// The actions recorded against an organisation, offered as the audit log's filter.
 pub const ORG_AUDIT_ACTIONS: &[&str] = &[
+    "ACCOUNT_DELETED",
     "ACCOMMODATION_SET",
     "AUTHORING_STATUS_CHANGED",
     "BANK_CREATED",
@@ -98,6 +99,7 @@ pub const ORG_AUDIT_ACTIONS: &[&str] = &[
     "STAFF_INVITATION_ACCEPTED",
     "STAFF_INVITATION_WITHDRAWN",
     "STAFF_INVITED",
+    "TELEMETRY_PURGED",
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -155,4 +157,13 @@ pub struct StaffInvitationView {
     pub expires_at: i64,
     pub account_exists: bool,
     pub signed_in_as: Option<String>,
+}
+
+/// A member's request that their account be deleted, waiting for an admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingDeletion {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub requested_at: i64,
 }

@@ -1,9 +1,11 @@
 //! `/account`: the signed-in person's name, password, and where they are signed in.
 
-use crate::api::account::{my_sessions, ChangePassword, EndMySession, SetDisplayName};
+use crate::api::account::{
+    my_deletion_request, my_sessions, ChangePassword, EndMySession, RequestAccountDeletion, SetDisplayName,
+};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::local_time::LocalTime;
-use crate::model::account::MySession;
+use crate::model::account::{DeletionRequest, MySession};
 use crate::MeResource;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,6 +23,7 @@ pub fn AccountPage() -> impl IntoView {
                         <ProfileForm name=me.display_name.clone() email=me.email.clone() />
                         <PasswordForm />
                         <Sessions />
+                        <YourData />
                     }
                     .into_any(),
                     Ok(None) => view! {
@@ -161,5 +164,59 @@ fn SessionTable(
                 }).collect_view()}
             </tbody>
         </table></div>
+    }
+}
+
+/// Downloading what Vigil holds about you, and asking for your account to be deleted.
+#[component]
+fn YourData() -> impl IntoView {
+    let delete = ServerAction::<RequestAccountDeletion>::new();
+    let status = Resource::new(move || delete.version().get(), |_| my_deletion_request());
+    let asking = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(Ok(DeletionRequest::Deleted)) = delete.value().get() {
+            crate::go_to("/");
+        }
+    });
+    view! {
+        <section class="card" aria-labelledby="data-title">
+            <h2 id="data-title">"Your data"</h2>
+            <p>"Everything Vigil holds about you: your profile, organisations, exam sessions with your answers, the monitoring events and flags, and your sign-ins."</p>
+            <p><a class="btn" href="/exports/my-data.json" download="my-vigil-data.json" rel="external">"Download my data (JSON)"</a></p>
+            <h3>"Delete your account"</h3>
+            <Suspense fallback=|| view! { <Loading /> }>
+                {move || Suspend::new(async move {
+                    match status.await {
+                        Ok(DeletionRequest::Waiting { requested_at }) => view! {
+                            <p class="notice notice-info" role="status">
+                                "You asked for your account to be deleted on " <LocalTime ms=requested_at />
+                                ". An administrator of your organisation confirms it; your results stay with the organisation, without your name."
+                            </p>
+                        }.into_any(),
+                        Ok(_) => view! {
+                            <p class="muted">"Your sign-in, name and address are removed, and so is the monitoring of your exams. Results your organisation must keep stay, without your name."</p>
+                            {move || if asking.get() {
+                                view! {
+                                    <ActionForm action=delete attr:class="form confirm" attr:aria-label="Confirm deletion">
+                                        <label for="delete-password">"Your password, to confirm"</label>
+                                        <input id="delete-password" name="password" type="password" autocomplete="current-password" required />
+                                        <button type="submit" class="btn btn-danger" data-testid="confirm-action" disabled=move || delete.pending().get()>
+                                            {move || if delete.pending().get() { "Asking…" } else { "Yes, delete my account" }}
+                                        </button>
+                                        <button type="button" class="btn btn-quiet" on:click=move |_| asking.set(false)>"No, keep it"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            } else {
+                                view! { <button class="btn btn-quiet" on:click=move |_| asking.set(true)>"Delete my account…"</button> }.into_any()
+                            }}
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <div aria-live="assertive">
+                {move || delete.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
+            </div>
+        </section>
     }
 }

@@ -105,3 +105,24 @@ pub async fn change_password(state: &AppState, current: &str, new: &str) -> Resu
     auth::announce_sessions_ended(state, &user.id);
     Ok(ended)
 }
+
+/// Checks a signed-in person's password again before something that cannot be undone. A wrong
+/// one counts as a failed sign-in, like any other guess.
+pub async fn confirm_password(
+    state: &AppState,
+    user: &db::users::UserRow,
+    password: &str,
+) -> Result<(), AppError> {
+    let pool = &state.pool;
+    let now = now_ms();
+    let ip = auth::request_ip();
+    let gate = throttle::before_sign_in(pool, &user.email, ip.as_deref().unwrap_or("unknown"), now).await?;
+    let (attempt, hash) = (password.to_string(), user.password_hash.clone());
+    if auth::argon2_blocking(move || auth::verify_password(&attempt, &hash)).await? {
+        throttle::after_success(pool, &gate).await?;
+        Ok(())
+    } else {
+        throttle::after_failure(pool, &gate, now).await?;
+        Err(AppError::Invalid("Your password is not right.".into()))
+    }
+}

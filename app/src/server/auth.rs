@@ -340,6 +340,11 @@ pub async fn sign_out(state: &AppState) -> Result<(), AppError> {
             audit::record(&state.pool, entry, now_ms()).await?;
         }
     }
-    set_cookie(&session_cookie(state, "", 0));
+    forget_cookie(state);
     Ok(())
+}
+
+/// Tells the browser to drop its session cookie.
+pub fn forget_cookie(state: &AppState) {
+    set_cookie(&session_cookie(state, "", 0));
 }

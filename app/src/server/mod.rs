@@ -21,7 +21,9 @@ pub mod org_admin;
 pub mod page_policy;
 pub mod password_reset;
 pub mod platform;
+pub mod privacy;
 pub mod render;
+pub mod retention;
 pub mod review;
 pub mod review_seed;
 pub mod throttle;
@@ -82,6 +84,7 @@ impl AppState {
         let ingestor = ingest::Ingestor::start(pool.clone(), settings.telemetry);
         watch::start(pool.clone(), ingestor.clone());
         deadlines::start(pool.clone(), ingestor.clone());
+        retention::start(pool.clone());
         Ok(AppState {
             ingestor,
             pool,

@@ -1,6 +1,7 @@
 //! The members tab: search, each member's roles and department, changing roles, removing
 //! someone (asked first), and inviting staff ([`super::invite`]).
 
+use super::deletions::DeletionRequests;
 use super::invite::InviteStaffPanel;
 use crate::api::org_admin::{departments, org_members, RemoveMember, SetMemberDepartment, SetMemberRoles};
 use crate::components::feedback::{ErrorNotice, Loading};
@@ -58,6 +59,7 @@ pub fn Members(org_id: String) -> impl IntoView {
             .or_else(|| actions.set_department.value().get().and_then(Result::err))
     };
     view! {
+        <DeletionRequests org_id=org_id.clone() />
         <section aria-labelledby="members-title">
             <h2 id="members-title">"Members"</h2>
             <div class="toolbar" role="search">

@@ -3,6 +3,7 @@
 //! admin runs several.
 
 mod audit;
+mod deletions;
 mod departments;
 mod invite;
 mod members;

@@ -37,6 +37,9 @@ pub const ORG_SETTINGS_CHANGED: &str = "ORG_SETTINGS_CHANGED";
 pub const ORG_CREATED: &str = "ORG_CREATED";
 pub const ORG_SUSPENDED: &str = "ORG_SUSPENDED";
 pub const ORG_REACTIVATED: &str = "ORG_REACTIVATED";
+pub const TELEMETRY_PURGED: &str = "TELEMETRY_PURGED";
+pub const ACCOUNT_DELETION_REQUESTED: &str = "ACCOUNT_DELETION_REQUESTED";
+pub const ACCOUNT_DELETED: &str = "ACCOUNT_DELETED";
 
 /// The actions recorded against an organisation, as its admin filters the log by them.
 pub const ORG_ACTIONS: &[&str] = crate::model::admin::ORG_AUDIT_ACTIONS;

@@ -83,3 +83,14 @@ pub async fn clear<'e>(db: impl AnyExecutor<'e>, key: &str) -> sqlx::Result<()> 
         .await
         .map(|_| ())
 }
+
+/// Forgets counts whose window ended before `before` and whose delay has passed: they can no
+/// longer refuse anything, and the table would otherwise grow with every address ever seen.
+pub async fn prune<'e>(db: impl AnyExecutor<'e>, before: i64, now: i64) -> sqlx::Result<u64> {
+    sqlx::query("DELETE FROM sign_in_throttle WHERE window_start < $1 AND next_at < $2")
+        .bind(before)
+        .bind(now)
+        .execute(db)
+        .await
+        .map(|r| r.rows_affected())
+}
