@@ -78,7 +78,12 @@ test('an operator creates an organisation whose admin sets it up, then suspends 
     await deanPage.getByLabel('Time zone').fill('Europe/Berlin');
     await deanPage.getByLabel('Keep telemetry for (days)').fill('30');
     await deanPage.getByLabel('Default proctoring sensitivity for new exams').selectOption('HIGH');
+    // Requiring a second factor of staff needs one's own first (else the admin locks
+    // themselves out).
     await deanPage.getByLabel('Staff must use a second factor to sign in').check();
+    await deanPage.getByRole('button', { name: 'Save settings' }).click();
+    await expect(deanPage.getByRole('alert')).toContainText('your own account first');
+    await deanPage.getByLabel('Staff must use a second factor to sign in').uncheck();
     await deanPage.getByRole('button', { name: 'Save settings' }).click();
     await expect(deanPage.getByRole('status')).toHaveText('Settings saved.');
     await deanPage.reload();

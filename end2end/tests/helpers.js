@@ -165,3 +165,20 @@ async function ownServer(label) {
 }
 
 module.exports.ownServer = ownServer;
+
+/** The 6-digit code an authenticator app holding the base32 `key` shows, `offsetSteps` 30-second steps from now (RFC 6238). */
+function totpCode(key, offsetSteps = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of key.replace(/=+$/, '').toUpperCase()) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offsetSteps));
+  const mac = require('crypto').createHmac('sha1', Buffer.from(bytes)).update(counter).digest();
+  const at = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(at) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+module.exports.totpCode = totpCode;

@@ -1,7 +1,7 @@
 // The page's script policy in a real browser: Vigil's own code hydrates and streams under it,
 // and a script injected into the page does not run.
 const { test, expect } = require('@playwright/test');
-const { hydrated, signIn } = require('./helpers');
+const { hydrated, signIn, totpCode } = require('./helpers');
 
 test('pages run under a strict script policy: the app works and an injected script does not run', async ({ page }) => {
   const violations = [];
@@ -38,7 +38,7 @@ test('a person renames themselves and sees where they are signed in', async ({ p
 
   await signIn(page, 'reports@demo.vigil.test');
   await page.getByTestId('signed-in-as').click();
-  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
   await hydrated(page);
   const rows = page.getByTestId('my-sessions').locator('tbody tr');
   await expect(rows).toHaveCount(2);
@@ -87,4 +87,43 @@ test('a forgotten password is reset from the emailed link, which works once', as
 
   await signIn(page, email, 'a new password for QA');
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
+});
+
+test('two-step sign-in: set up with an authenticator code, then asked for after the password', async ({ page }) => {
+  const email = `two-step-${Date.now()}@example.test`;
+  const password = 'two-step password 1';
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('Your name').fill('Tess Two-Step');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: /Create/ }).click();
+  await expect(page.getByTestId('signed-in-as')).toBeVisible();
+
+  await page.getByTestId('signed-in-as').click();
+  await hydrated(page);
+  await expect(page.getByTestId('second-factor-state')).toContainText('Off');
+  await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+  await expect(page.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const key = await page.getByTestId('second-factor-key').textContent();
+  await page.getByLabel('The 6-digit code your app shows').fill('000000');
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await expect(page.getByRole('alert')).toContainText('not right');
+  await page.getByLabel('The 6-digit code your app shows').fill(totpCode(key, -1));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await expect(page.getByTestId('recovery-codes').locator('li')).toHaveCount(10);
+  await expect(page.getByTestId('second-factor-state')).toContainText('On');
+
+  // Signed out, the password alone is not enough.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/signin/);
+  await signIn(page, email, password);
+  const codeField = page.getByLabel('Code from your authenticator app');
+  await expect(codeField).toBeVisible();
+  await codeField.fill('123456');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('alert')).toContainText('not right');
+  await codeField.fill(totpCode(key));
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByTestId('signed-in-as')).toHaveText('Tess Two-Step');
 });

@@ -40,3 +40,30 @@ CREATE TABLE deletion_requests (
     decided_by TEXT REFERENCES users(id) ON DELETE SET NULL
 );
 CREATE INDEX deletion_requests_user ON deletion_requests (user_id);
+
+-- A second factor: a time-based one-time code (RFC 6238). `secret` is base32; `enabled_at` is
+-- set once the person has typed a first code from their app; `last_step` is the newest time
+-- step accepted, so a code is never accepted twice.
+CREATE TABLE user_totp (
+    user_id TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    secret TEXT NOT NULL,
+    enabled_at BIGINT,
+    last_step BIGINT NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL
+);
+-- Single-use codes for when the phone is lost; only their hashes are kept.
+CREATE TABLE recovery_codes (
+    id TEXT PRIMARY KEY NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    code_hash TEXT NOT NULL,
+    used_at BIGINT
+);
+CREATE INDEX recovery_codes_user ON recovery_codes (user_id);
+-- A sign-in whose password was right, waiting for its second factor (a few minutes, a few tries).
+CREATE TABLE second_factor_challenges (
+    token_hash TEXT PRIMARY KEY NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    ip TEXT,
+    expires_at BIGINT NOT NULL,
+    attempts BIGINT NOT NULL DEFAULT 0
+);

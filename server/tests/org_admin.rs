@@ -317,6 +317,19 @@ async fn settings_are_checked_field_by_field_and_used_by_new_exams() {
             &json!({"org_id": org, "settings": good}),
         )
         .await;
+    assert_eq!(
+        status, 400,
+        "an admin without a second factor cannot require one: {body}"
+    );
+    assert!(message(&body).contains("your own account first"), "{body}");
+    good["staff_second_factor"] = json!(false);
+    let (status, body) = app
+        .call_json(
+            &admin,
+            "save_org_settings",
+            &json!({"org_id": org, "settings": good}),
+        )
+        .await;
     assert_eq!(status, 200, "{body}");
     let detail: String =
         sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'ORG_SETTINGS_CHANGED'")

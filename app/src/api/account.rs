@@ -1,7 +1,7 @@
 //! The signed-in person's own account. Thin doors onto [`crate::server::account`].
 
 use crate::error::AppError;
-use crate::model::account::{DeletionRequest, MySession};
+use crate::model::account::{DeletionRequest, MySession, SecondFactorSetup, SecondFactorStatus};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "my_sessions")]
@@ -54,4 +54,30 @@ pub async fn my_deletion_request() -> Result<DeletionRequest, AppError> {
 pub async fn request_account_deletion(password: String) -> Result<DeletionRequest, AppError> {
     use crate::server::{privacy, respond, state};
     respond(async { privacy::request_deletion(&state()?, &password).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "second_factor_status")]
+pub async fn get_second_factor_status() -> Result<SecondFactorStatus, AppError> {
+    use crate::server::{respond, second_factor, state};
+    respond(async { second_factor::status(&state()?).await }.await)
+}
+
+/// A new authenticator secret, waiting for its first code.
+#[server(prefix = "/api", endpoint = "begin_second_factor")]
+pub async fn begin_second_factor() -> Result<SecondFactorSetup, AppError> {
+    use crate::server::{respond, second_factor, state};
+    respond(async { second_factor::begin(&state()?).await }.await)
+}
+
+/// Turns two-step sign-in on with a first code; returns the recovery codes (shown once).
+#[server(prefix = "/api", endpoint = "confirm_second_factor")]
+pub async fn confirm_second_factor(code: String) -> Result<Vec<String>, AppError> {
+    use crate::server::{respond, second_factor, state};
+    respond(async { second_factor::confirm(&state()?, &code).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "disable_second_factor")]
+pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
+    use crate::server::{respond, second_factor, state};
+    respond(async { second_factor::disable(&state()?, &password).await }.await)
 }

@@ -1,5 +1,5 @@
 use crate::error::AppError;
-use crate::model::Me;
+use crate::model::{Me, SignInOutcome};
 use leptos::prelude::*;
 
 /// The signed-in user, or `None` for a visitor.
@@ -18,8 +18,10 @@ pub async fn get_me() -> Result<Option<Me>, AppError> {
     )
 }
 
+/// Signs in with a password. With a second factor set up, the answer is `SecondFactor` and
+/// [`verify_second_factor`] completes the sign-in.
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_in(email: String, password: String) -> Result<SignInOutcome, AppError> {
     use crate::server::{auth, respond, state};
     respond(async { auth::sign_in(&state()?, &email, &password).await }.await)
 }
@@ -34,4 +36,12 @@ pub async fn sign_up(email: String, display_name: String, password: String) -> R
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::{auth, respond, state};
     respond(async { auth::sign_out(&state()?).await }.await)
+}
+
+/// Completes a sign-in that asked for a second factor: a code from the authenticator app or an
+/// unused recovery code.
+#[server(prefix = "/api", endpoint = "verify_second_factor")]
+pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
+    use crate::server::{respond, second_factor, state};
+    respond(async { second_factor::verify(&state()?, &code).await }.await)
 }

@@ -15,6 +15,23 @@ pub struct MySession {
     pub current: bool,
 }
 
+/// Whether the person signs in with a second factor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorStatus {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+    /// An organisation where they are staff asks for it.
+    pub required: bool,
+}
+
+/// A new secret to put in an authenticator app: scanned, or typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecondFactorSetup {
+    pub secret: String,
+    /// The `otpauth://` address as a QR code, an SVG drawn on the server.
+    pub qr_svg: String,
+}
+
 /// Where a person's request to delete their account stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeletionRequest {

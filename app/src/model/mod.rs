@@ -23,6 +23,14 @@ impl Me {
     }
 }
 
+/// What a right password leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInOutcome {
+    SignedIn,
+    /// The account has a second factor: its code is asked next.
+    SecondFactor,
+}
+
 /// Whether a candidate can start an exam now, and if not, why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Availability {

@@ -1,4 +1,5 @@
-use crate::api::auth::SignIn;
+use crate::api::auth::{SignIn, VerifySecondFactor};
+use crate::model::SignInOutcome;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -15,34 +16,66 @@ fn after_sign_in(next: Option<String>) -> String {
 #[component]
 pub fn SignInPage() -> impl IntoView {
     let action = ServerAction::<SignIn>::new();
+    let verify = ServerAction::<VerifySecondFactor>::new();
     let value = action.value();
     let query = use_query_map();
+    let go_on = move || crate::go_to(&after_sign_in(query.read_untracked().get("next")));
     Effect::new(move |_| {
-        if let Some(Ok(())) = value.get() {
-            crate::go_to(&after_sign_in(query.read_untracked().get("next")));
+        if let Some(Ok(SignInOutcome::SignedIn)) = value.get() {
+            go_on();
         }
     });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = verify.value().get() {
+            go_on();
+        }
+    });
+    let asks_code = move || matches!(value.get(), Some(Ok(SignInOutcome::SecondFactor)));
     let error = move || value.get().and_then(Result::err);
 
     view! {
         <Title text="Sign in" />
         <section class="card narrow">
             <h1>"Sign in"</h1>
-            <ActionForm action=action attr:class="form" attr:aria-describedby="signin-error">
-                <label for="email">"Email"</label>
-                <input id="email" name="email" type="email" autocomplete="username" required />
-                <label for="password">"Password"</label>
-                <input id="password" name="password" type="password" autocomplete="current-password" required />
-                <div id="signin-error" aria-live="assertive">
-                    {move || error().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
-                </div>
-                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
-                    {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
-                </button>
-            </ActionForm>
+            {move || if asks_code() {
+                view! { <SecondFactorForm verify /> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=action attr:class="form" attr:aria-describedby="signin-error">
+                        <label for="email">"Email"</label>
+                        <input id="email" name="email" type="email" autocomplete="username" required />
+                        <label for="password">"Password"</label>
+                        <input id="password" name="password" type="password" autocomplete="current-password" required />
+                        <div id="signin-error" aria-live="assertive">
+                            {move || error().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
+                        </div>
+                        <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                            {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
+                        </button>
+                    </ActionForm>
+                }.into_any()
+            }}
             <p class="muted"><a href="/forgot">"Forgot your password?"</a></p>
             <p class="muted">"No account yet? " <a href="/signup">"Create one"</a></p>
         </section>
+    }
+}
+
+/// The second step: the code from the authenticator app, or a recovery code.
+#[component]
+fn SecondFactorForm(verify: ServerAction<VerifySecondFactor>) -> impl IntoView {
+    view! {
+        <ActionForm action=verify attr:class="form" attr:aria-describedby="code-hint code-error">
+            <label for="code">"Code from your authenticator app"</label>
+            <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" required maxlength="20" autofocus />
+            <p id="code-hint" class="hint">"6 digits. Lost your phone? Type one of your recovery codes instead."</p>
+            <div id="code-error" aria-live="assertive">
+                {move || verify.value().get().and_then(Result::err).map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
+            </div>
+            <button type="submit" class="btn btn-primary" disabled=move || verify.pending().get()>
+                {move || if verify.pending().get() { "Checking…" } else { "Continue" }}
+            </button>
+        </ActionForm>
     }
 }
 

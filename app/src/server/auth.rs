@@ -8,7 +8,7 @@
 use super::db::{self, audit};
 use super::{now_ms, throttle, AppState};
 use crate::error::AppError;
-use crate::model::Me;
+use crate::model::{Me, SignInOutcome};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use http::header::{COOKIE, SET_COOKIE};
@@ -96,7 +96,11 @@ pub fn token_from_parts(state: &AppState, parts: &Parts) -> Option<String> {
 }
 
 pub fn token_from_headers(state: &AppState, headers: &http::HeaderMap) -> Option<String> {
-    let wanted = cookie_name(state);
+    cookie_in(headers, cookie_name(state))
+}
+
+/// The value of the cookie `wanted` in the request's headers.
+pub(crate) fn cookie_in(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -139,9 +143,23 @@ fn set_cookie(value: &str) {
 }
 
 fn session_cookie(state: &AppState, token: &str, max_age_s: i64) -> String {
+    cookie_text(state, cookie_name(state), token, max_age_s, "Lax")
+}
+
+/// A cookie for the browser only (HttpOnly), Secure when the server says so.
+fn cookie_text(state: &AppState, name: &str, value: &str, max_age_s: i64, same_site: &str) -> String {
     let secure = if state.secure_cookies { "; Secure" } else { "" };
-    let name = cookie_name(state);
-    format!("{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_s}{secure}")
+    format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age_s}{secure}")
+}
+
+/// Sets a short-lived cookie of the sign-in itself (the second-factor challenge), strict.
+pub(crate) fn set_strict_cookie(state: &AppState, name: &str, value: &str, max_age_s: i64) {
+    set_cookie(&cookie_text(state, name, value, max_age_s, "Strict"));
+}
+
+/// The current request's headers' cookie `name`.
+pub(crate) fn request_cookie(name: &str) -> Option<String> {
+    request_parts().and_then(|p| cookie_in(&p.headers, name))
 }
 
 /// The signed-in user of the current request, or `Unauthenticated`.
@@ -220,7 +238,7 @@ const WRONG_CREDENTIALS: &str = "That email and password do not match an account
 const SUSPENDED: &str =
     "Your organisation's use of Vigil is suspended, so you cannot sign in. Contact its administrators.";
 
-pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<(), AppError> {
+pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<SignInOutcome, AppError> {
     let parts = request_parts();
     let ip = parts.as_ref().and_then(client_ip);
     let email = shared::validation::normalize_email(email)
@@ -257,27 +275,50 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<()
     })
     .await?;
     let user_id = user.as_ref().map(|u| u.id.as_str());
-    let entry = audit::Entry {
-        action: if ok { audit::SIGN_IN } else { audit::SIGN_IN_FAILED },
+    let id = match user_id {
+        Some(id) if ok => id,
+        _ => {
+            let entry = sign_in_entry(audit::SIGN_IN_FAILED, user_id, &email, ip.as_deref());
+            audit::record(pool, entry, now).await?;
+            throttle::after_failure(pool, &gate, now).await?;
+            return Err(AppError::Invalid(WRONG_CREDENTIALS.into()));
+        }
+    };
+    throttle::after_success(pool, &gate).await?;
+    if db::orgs::only_in_suspended(pool, id).await? {
+        return Err(AppError::NotAllowed(SUSPENDED.into()));
+    }
+    // With a second factor the password alone opens no session: it earns a short challenge.
+    if super::second_factor::enabled(pool, id).await? {
+        let entry = sign_in_entry(audit::SECOND_FACTOR_ASKED, Some(id), &email, ip.as_deref());
+        audit::record(pool, entry, now).await?;
+        super::second_factor::challenge(state, id, ip.as_deref()).await?;
+        return Ok(SignInOutcome::SecondFactor);
+    }
+    audit::record(
+        pool,
+        sign_in_entry(audit::SIGN_IN, Some(id), &email, ip.as_deref()),
+        now,
+    )
+    .await?;
+    start_session(state, id, ip.as_deref()).await?;
+    Ok(SignInOutcome::SignedIn)
+}
+
+/// An audit entry about signing in as `email`.
+pub(crate) fn sign_in_entry<'a>(
+    action: &'static str,
+    user_id: Option<&'a str>,
+    email: &'a str,
+    ip: Option<&'a str>,
+) -> audit::Entry<'a> {
+    audit::Entry {
+        action,
         actor_user_id: user_id,
         org_id: None,
-        subject: Some(&email),
-        ip: ip.as_deref(),
+        subject: Some(email),
+        ip,
         detail: None,
-    };
-    audit::record(pool, entry, now).await?;
-    match (ok, user_id) {
-        (true, Some(id)) => {
-            throttle::after_success(pool, &gate).await?;
-            if db::orgs::only_in_suspended(pool, id).await? {
-                return Err(AppError::NotAllowed(SUSPENDED.into()));
-            }
-            start_session(state, id, ip.as_deref()).await
-        }
-        _ => {
-            throttle::after_failure(pool, &gate, now).await?;
-            Err(AppError::Invalid(WRONG_CREDENTIALS.into()))
-        }
     }
 }
 

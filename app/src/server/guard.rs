@@ -27,6 +27,17 @@ pub async fn check(
 ) -> Result<Caller, AppError> {
     let roles = db::orgs::roles_in_org(&state.pool, &user.id, org_id).await?;
     if shared::roles::permits(&roles, allowed) {
+        // Let in as staff (any role but candidate) where the organisation asks staff for a
+        // second factor: only with one set up.
+        let as_staff = roles
+            .iter()
+            .any(|r| *r != Role::Candidate && shared::roles::permits(&[*r], allowed));
+        if as_staff && db::second_factor::missing_where_required(&state.pool, org_id, &user.id).await? {
+            tracing::info!(user = %user.id, org = %org_id, "staff access without the required second factor");
+            return Err(AppError::NotAllowed(
+                "Your organisation asks staff to use two-step sign-in. Turn it on in your account, then try again.".into(),
+            ));
+        }
         Ok(Caller { user, roles })
     } else {
         tracing::info!(user = %user.id, org = %org_id, "role check refused");

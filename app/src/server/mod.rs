@@ -26,6 +26,7 @@ pub mod render;
 pub mod retention;
 pub mod review;
 pub mod review_seed;
+pub mod second_factor;
 pub mod throttle;
 pub mod watch;
 

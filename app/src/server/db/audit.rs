@@ -40,6 +40,10 @@ pub const ORG_REACTIVATED: &str = "ORG_REACTIVATED";
 pub const TELEMETRY_PURGED: &str = "TELEMETRY_PURGED";
 pub const ACCOUNT_DELETION_REQUESTED: &str = "ACCOUNT_DELETION_REQUESTED";
 pub const ACCOUNT_DELETED: &str = "ACCOUNT_DELETED";
+pub const SECOND_FACTOR_ASKED: &str = "SECOND_FACTOR_ASKED";
+pub const SECOND_FACTOR_FAILED: &str = "SECOND_FACTOR_FAILED";
+pub const SECOND_FACTOR_ENABLED: &str = "SECOND_FACTOR_ENABLED";
+pub const SECOND_FACTOR_DISABLED: &str = "SECOND_FACTOR_DISABLED";
 
 /// The actions recorded against an organisation, as its admin filters the log by them.
 pub const ORG_ACTIONS: &[&str] = crate::model::admin::ORG_AUDIT_ACTIONS;

@@ -24,10 +24,26 @@ pub mod personal_data;
 pub mod question_versions;
 pub mod retention;
 pub mod review_history;
+pub mod second_factor;
 pub mod sessions;
 pub mod staff_invitations;
 pub mod throttle;
 pub mod users;
+
+/// A LIKE pattern (for `ESCAPE` backslash) matching `text` anywhere: `%`, `_` and a backslash
+/// in a search typed by a person match themselves.
+pub fn like_contains(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;

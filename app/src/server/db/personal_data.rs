@@ -217,6 +217,9 @@ pub async fn erase(conn: &mut sqlx::AnyConnection, user_id: &str, email: &str) -
         "DELETE FROM user_roles WHERE user_id = $1",
         "DELETE FROM organization_members WHERE user_id = $1",
         "DELETE FROM password_resets WHERE user_id = $1",
+        "DELETE FROM user_totp WHERE user_id = $1",
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        "DELETE FROM second_factor_challenges WHERE user_id = $1",
     ];
     for sql in by_user {
         sqlx::query(sql).bind(user_id).execute(&mut *conn).await?;

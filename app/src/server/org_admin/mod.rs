@@ -32,18 +32,9 @@ pub async fn administered(state: &AppState) -> Result<Vec<AdministeredOrg>, AppE
     Ok(orgs)
 }
 
-/// A LIKE pattern matching `text` anywhere, lower-cased, with `%`, `_` and `\` taken literally.
+/// A LIKE pattern matching `text` anywhere, whatever its case (columns are lowered too).
 pub(crate) fn contains_pattern(text: &str) -> String {
-    let mut p = String::with_capacity(text.len() + 2);
-    p.push('%');
-    for c in text.trim().to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            p.push('\\');
-        }
-        p.push(c);
-    }
-    p.push('%');
-    p
+    db::like_contains(&text.trim().to_lowercase())
 }
 
 #[cfg(test)]

@@ -62,6 +62,16 @@ pub async fn save(state: &AppState, org_id: &str, input: &OrgSettings) -> Result
     let before = db::orgs::find(&mut *tx, org_id)
         .await?
         .ok_or(AppError::Internal)?;
+    // Requiring it without having it would lock the admin out of this very page.
+    if next.staff_second_factor
+        && before.staff_second_factor == 0
+        && !super::super::second_factor::enabled(&state.pool, &caller.user.id).await?
+    {
+        return Err(AppError::Invalid(
+            "Turn on two-step sign-in for your own account first (Your account), then require it of staff."
+                .into(),
+        ));
+    }
     db::orgs::update_settings(
         &mut *tx,
         org_id,

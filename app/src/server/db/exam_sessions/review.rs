@@ -230,20 +230,6 @@ impl Sql {
     }
 }
 
-/// `%`, `_` and `\` in a search typed by a person match themselves.
-fn like_pattern(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
-
 /// The WHERE clause shared by the page and the counts: the caller's organisations' sessions
 /// that wait in the queue (`in_queue`: flagged, or submitted to an exam that withholds results),
 /// of the chosen exam. The page narrows it further with [`narrowed`].
@@ -299,7 +285,7 @@ fn narrowed(q: &QueueQuery<'_>) -> Sql {
         }
     }
     if let Some(email) = q.email {
-        let p = sql.param(Bind::Text(like_pattern(email)));
+        let p = sql.param(Bind::Text(crate::server::db::like_contains(email)));
         text += &format!(" AND s.user_id = u.id AND LOWER(u.email) LIKE {p} ESCAPE '\\'");
     }
     sql.text = text;
@@ -407,14 +393,4 @@ pub async fn seed_outcome<'e>(db: impl AnyExecutor<'e>, s: &SeedOutcome<'_>) -> 
     .execute(db)
     .await
     .map(|_| ())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::like_pattern;
-
-    #[test]
-    fn search_wildcards_match_themselves() {
-        assert_eq!(like_pattern("a_b%c\\"), "%a\\_b\\%c\\\\%");
-    }
 }

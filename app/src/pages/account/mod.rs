@@ -1,4 +1,7 @@
-//! `/account`: the signed-in person's name, password, and where they are signed in.
+//! `/account`: the signed-in person's name, password, second factor ([`second_factor`]), where
+//! they are signed in, and their data.
+
+mod second_factor;
 
 use crate::api::account::{
     my_deletion_request, my_sessions, ChangePassword, EndMySession, RequestAccountDeletion, SetDisplayName,
@@ -22,6 +25,7 @@ pub fn AccountPage() -> impl IntoView {
                     Ok(Some(me)) => view! {
                         <ProfileForm name=me.display_name.clone() email=me.email.clone() />
                         <PasswordForm />
+                        <second_factor::SecondFactorCard />
                         <Sessions />
                         <YourData />
                     }
