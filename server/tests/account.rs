@@ -138,3 +138,49 @@ async fn the_display_name_is_checked_and_saved() {
     let (_, me) = app.call(&client, "me", &[]).await;
     assert_eq!(me["display_name"], "Cam Candidate-Smith");
 }
+
+#[tokio::test]
+async fn guessable_passwords_are_refused_with_the_reason() {
+    let (app, _) = TestApp::start("password_strength").await;
+    let (status, body) = app
+        .call(
+            &app.client(),
+            "sign_up",
+            &[
+                ("email", "pat@x.test"),
+                ("display_name", "Pat Quillfeather"),
+                ("password", "password1234"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(message(&body).contains("too easy to guess"), "{body}");
+    let (status, body) = app
+        .call(
+            &app.client(),
+            "sign_up",
+            &[
+                ("email", "pat@x.test"),
+                ("display_name", "Pat Quillfeather"),
+                ("password", "quillfeather2026"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400, "one's own name is guessed first: {body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE email = 'pat@x.test'")
+            .await,
+        0
+    );
+
+    let laptop = app.signed_in(CANDIDATE).await;
+    let (status, body) = app
+        .call(
+            &laptop,
+            "change_password",
+            &[("current_password", PASSWORD), ("new_password", "qwertyuiop")],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(message(&body).contains("too easy to guess"), "{body}");
+}

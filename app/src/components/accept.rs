@@ -31,7 +31,7 @@ pub fn NewAccountFields(email: String) -> impl IntoView {
         <input id="invite-password" name="password" type="password" autocomplete="new-password"
             minlength=shared::validation::MIN_PASSWORD_LEN.to_string() required aria-describedby="invite-password-hint" />
         <p id="invite-password-hint" class="hint">
-            {format!("At least {} characters.", shared::validation::MIN_PASSWORD_LEN)}
+            {format!("At least {} characters, not easy to guess: a few unrelated words work well.", shared::validation::MIN_PASSWORD_LEN)}
         </p>
     }
 }

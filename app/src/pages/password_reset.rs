@@ -51,7 +51,7 @@ pub fn ResetPage() -> impl IntoView {
                 <label for="new_password">"New password"</label>
                 <input id="new_password" name="new_password" type="password" autocomplete="new-password"
                     minlength="10" required aria-describedby="reset-hint" />
-                <p id="reset-hint" class="muted">"At least 10 characters. Every device signed in to your account will be signed out."</p>
+                <p id="reset-hint" class="muted">"At least 10 characters, not easy to guess (a few unrelated words work well). Every device signed in to your account will be signed out."</p>
                 <button type="submit" class="btn btn-primary" disabled=move || reset.pending().get()>
                     {move || if reset.pending().get() { "Saving…" } else { "Set the new password" }}
                 </button>

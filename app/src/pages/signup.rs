@@ -33,7 +33,7 @@ pub fn SignUpPage() -> impl IntoView {
                     minlength=MIN_PASSWORD_LEN.to_string()
                     aria-describedby="password-hint"
                 />
-                <p id="password-hint" class="hint">{format!("At least {MIN_PASSWORD_LEN} characters.")}</p>
+                <p id="password-hint" class="hint">{format!("At least {MIN_PASSWORD_LEN} characters, not easy to guess: a few unrelated words work well.")}</p>
                 <div aria-live="assertive">
                     {move || error().map(|e| view! { <p class="notice notice-error" role="alert">{e.to_string()}</p> })}
                 </div>

@@ -67,7 +67,7 @@ pub async fn set_display_name(state: &AppState, display_name: &str) -> Result<St
 pub async fn change_password(state: &AppState, current: &str, new: &str) -> Result<u64, AppError> {
     let session = auth::current_session(state).await?;
     let user = session.user;
-    shared::validation::check_new_password(new).map_err(AppError::Invalid)?;
+    super::password_policy::check_new(new, &[&user.email, &user.display_name])?;
     if new == current {
         return Err(AppError::Invalid(
             "Choose a password different from your current one.".into(),

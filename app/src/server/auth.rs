@@ -335,7 +335,7 @@ pub async fn sign_up(
 ) -> Result<(), AppError> {
     let email = shared::validation::normalize_email(email).map_err(AppError::Invalid)?;
     let name = shared::validation::normalize_display_name(display_name).map_err(AppError::Invalid)?;
-    shared::validation::check_new_password(password).map_err(AppError::Invalid)?;
+    super::password_policy::check_new(password, &[&email, &name])?;
     let pool = &state.pool;
     let ip = request_parts().as_ref().and_then(client_ip);
     throttle::before_sign_up(pool, ip.as_deref().unwrap_or("unknown"), now_ms()).await?;

@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod mail;
 pub mod org_admin;
 pub mod page_policy;
+pub mod password_policy;
 pub mod password_reset;
 pub mod platform;
 pub mod privacy;

@@ -54,7 +54,7 @@ pub async fn request(state: &AppState, email: &str) -> Result<(), AppError> {
 }
 
 pub async fn complete(state: &AppState, token: &str, new_password: &str) -> Result<(), AppError> {
-    shared::validation::check_new_password(new_password).map_err(AppError::Invalid)?;
+    super::password_policy::check_new(new_password, &[])?;
     let plain = new_password.to_string();
     let hash = auth::argon2_blocking(move || auth::hash_password(&plain)).await??;
     let now = now_ms();

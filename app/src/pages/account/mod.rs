@@ -77,7 +77,7 @@ fn PasswordForm() -> impl IntoView {
                 <label for="new_password">"New password"</label>
                 <input id="new_password" name="new_password" type="password" autocomplete="new-password"
                     minlength="10" required aria-describedby="new-password-hint" />
-                <p id="new-password-hint" class="muted">"At least 10 characters. Changing it signs you out everywhere else."</p>
+                <p id="new-password-hint" class="muted">"At least 10 characters, not easy to guess (a few unrelated words work well). Changing it signs you out everywhere else."</p>
                 <button type="submit" class="btn btn-primary" disabled=move || change.pending().get()>
                     {move || if change.pending().get() { "Changing…" } else { "Change password" }}
                 </button>

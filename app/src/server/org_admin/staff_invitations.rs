@@ -263,7 +263,7 @@ pub async fn accept(
         }
         None => {
             let name = shared::validation::normalize_display_name(display_name).map_err(AppError::Invalid)?;
-            shared::validation::check_new_password(password).map_err(AppError::Invalid)?;
+            super::super::password_policy::check_new(password, &[&invitation.email, &name])?;
             let plain = password.to_string();
             let hash = argon2_blocking(move || hash_password(&plain)).await??;
             (super::super::new_id(), Some((name, hash)))
