@@ -238,6 +238,35 @@ pub async fn view(state: &AppState, token: &str) -> Result<InvitationView, AppEr
     })
 }
 
+/// Who accepts an invitation to `email`: the signed-in owner of its account, or, when the
+/// address has none, a new account with the name and password given (returned to be inserted
+/// with the acceptance; the link proved the address). Shared by exam and staff invitations.
+pub(crate) async fn invitee(
+    state: &AppState,
+    email: &str,
+    display_name: &str,
+    password: &str,
+) -> Result<(String, Option<(String, String)>), AppError> {
+    match db::users::find_by_email(&state.pool, email).await? {
+        Some(user) => {
+            let caller = auth::current_user(state).await?;
+            if caller.id != user.id {
+                return Err(AppError::Conflict(format!(
+                    "This invitation is for {email}. Sign out, then sign in as {email} to accept it."
+                )));
+            }
+            Ok((user.id, None))
+        }
+        None => {
+            let name = shared::validation::normalize_display_name(display_name).map_err(AppError::Invalid)?;
+            super::password_policy::check_new(password, &[email, &name])?;
+            let plain = password.to_string();
+            let hash = argon2_blocking(move || hash_password(&plain)).await??;
+            Ok((super::new_id(), Some((name, hash))))
+        }
+    }
+}
+
 /// Accepts an invitation: creates the account when the address has none (with the name and
 /// password given), makes the person a candidate of the organisation and enrolls them.
 /// Returns the exam's id.
@@ -248,28 +277,8 @@ pub async fn accept(
     password: &str,
 ) -> Result<String, AppError> {
     let invitation = usable(state, token).await?;
-    let existing = db::users::find_by_email(&state.pool, &invitation.email).await?;
     let now = now_ms();
-    let (user_id, new_account) = match existing {
-        Some(user) => {
-            let caller = auth::current_user(state).await?;
-            if caller.id != user.id {
-                return Err(AppError::Conflict(format!(
-                    "This invitation is for {}. Sign out, then sign in as {} to accept it.",
-                    invitation.email, invitation.email
-                )));
-            }
-            (user.id, None)
-        }
-        None => {
-            let name = shared::validation::normalize_display_name(display_name).map_err(AppError::Invalid)?;
-            super::password_policy::check_new(password, &[&invitation.email, &name])?;
-            let plain = password.to_string();
-            let hash = argon2_blocking(move || hash_password(&plain)).await??;
-            (super::new_id(), Some((name, hash)))
-        }
-    };
-
+    let (user_id, new_account) = invitee(state, &invitation.email, display_name, password).await?;
     let mut tx = db::begin_write(&state.pool).await?;
     if !invitations::mark_accepted(&mut *tx, &invitation.id, now).await? {
         return Err(AppError::Conflict(

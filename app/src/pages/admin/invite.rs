@@ -45,19 +45,7 @@ pub fn InviteStaffPanel(org_id: String) -> impl IntoView {
                 <p id="staff-emails-hint" class="hint">"Separated by commas, spaces or lines; at most 100. Each gets a link valid for 7 days."</p>
                 <fieldset class="inline-fields">
                     <legend>"Roles they will hold"</legend>
-                    {GRANTABLE_ROLES.iter().filter(|r| **r != Role::Candidate).map(|&r| {
-                        let id = format!("invite-role-{}", r.as_str());
-                        view! {
-                            <label class="check mark">
-                                <input id=id type="checkbox" prop:checked=move || roles.read().contains(&r)
-                                    on:change=move |ev| roles.update(|c| {
-                                        c.retain(|x| *x != r);
-                                        if event_target_checked(&ev) { c.push(r) }
-                                    }) />
-                                {r.label()}
-                            </label>
-                        }
-                    }).collect_view()}
+                    <super::RoleChecks offered=GRANTABLE_ROLES.iter().copied().filter(|r| *r != Role::Candidate).collect() chosen=roles />
                 </fieldset>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

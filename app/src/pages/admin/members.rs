@@ -198,19 +198,7 @@ fn RoleEditor(held: Vec<Role>, user_id: String, actions: RowActions) -> impl Int
     view! {
         <fieldset class="inline-fields" data-testid="role-editor">
             <legend>"Roles"</legend>
-            {GRANTABLE_ROLES.iter().map(|&r| {
-                let id = format!("role-{}-{}", user_id.get_value(), r.as_str());
-                view! {
-                    <label class="check mark">
-                        <input id=id type="checkbox" prop:checked=move || chosen.read().contains(&r)
-                            on:change=move |ev| chosen.update(|c| {
-                                c.retain(|x| *x != r);
-                                if event_target_checked(&ev) { c.push(r) }
-                            }) />
-                        {r.label()}
-                    </label>
-                }
-            }).collect_view()}
+            <super::RoleChecks offered=GRANTABLE_ROLES.to_vec() chosen />
             <button class="btn btn-primary btn-small" disabled=move || actions.set_roles.pending().get()
                 on:click=move |_| {
                     actions.set_roles.dispatch(SetMemberRoles {

@@ -120,3 +120,24 @@ fn Administer(orgs: Vec<AdministeredOrg>) -> impl IntoView {
         })}
     }
 }
+
+/// A checkbox per role in `offered`, bound to `chosen`. The ids are not needed: each input sits
+/// in its label, which names it for screen readers.
+#[component]
+fn RoleChecks(offered: Vec<shared::Role>, chosen: RwSignal<Vec<shared::Role>>) -> impl IntoView {
+    offered
+        .into_iter()
+        .map(|r| {
+            view! {
+                <label class="check mark">
+                    <input type="checkbox" prop:checked=move || chosen.read().contains(&r)
+                        on:change=move |ev| chosen.update(|c| {
+                            c.retain(|x| *x != r);
+                            if event_target_checked(&ev) { c.push(r) }
+                        }) />
+                    {r.label()}
+                </label>
+            }
+        })
+        .collect_view()
+}

@@ -3,7 +3,7 @@
 //! transaction); the link makes its holder a member with those roles, creating the account if
 //! the address has none.
 
-use super::super::auth::{self, argon2_blocking, hash_password, hash_token, new_token};
+use super::super::auth::{self, hash_token, new_token};
 use super::super::db::{self, audit, staff_invitations as invites};
 use super::super::invitations::parse_emails;
 use super::super::{mail, now_ms, AppState};
@@ -248,27 +248,9 @@ pub async fn accept(
     password: &str,
 ) -> Result<String, AppError> {
     let invitation = usable(state, token).await?;
-    let existing = db::users::find_by_email(&state.pool, &invitation.email).await?;
     let now = now_ms();
-    let (user_id, new_account) = match existing {
-        Some(user) => {
-            let caller = auth::current_user(state).await?;
-            if caller.id != user.id {
-                return Err(AppError::Conflict(format!(
-                    "This invitation is for {0}. Sign out, then sign in as {0} to accept it.",
-                    invitation.email
-                )));
-            }
-            (user.id, None)
-        }
-        None => {
-            let name = shared::validation::normalize_display_name(display_name).map_err(AppError::Invalid)?;
-            super::super::password_policy::check_new(password, &[&invitation.email, &name])?;
-            let plain = password.to_string();
-            let hash = argon2_blocking(move || hash_password(&plain)).await??;
-            (super::super::new_id(), Some((name, hash)))
-        }
-    };
+    let (user_id, new_account) =
+        super::super::invitations::invitee(state, &invitation.email, display_name, password).await?;
     let mut tx = db::begin_write(&state.pool).await?;
     if !invites::mark_accepted(&mut *tx, &invitation.id, now).await? {
         return Err(AppError::Conflict(
