@@ -40,7 +40,7 @@ test('an invited person creates an account from the link and appears as accepted
   await expect(invitee.getByRole('heading', { name: 'You are invited' })).toBeVisible();
   await expect(invitee.getByTestId('invited-email')).toHaveText(email);
   await invitee.getByLabel('Your name').fill('Ines Invitee');
-  await expect(invitee.getByText('At least 10 characters.')).toBeVisible();
+  await expect(invitee.getByText(/At least 10 characters, not easy to guess/)).toBeVisible();
   await invitee.getByLabel('Choose a password').fill('a long enough password');
   await invitee.getByRole('button', { name: 'Accept invitation' }).click();
   await invitee.waitForURL(/\/exams\//);
