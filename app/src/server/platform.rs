@@ -23,11 +23,11 @@ async fn operator(state: &AppState) -> Result<db::users::UserRow, AppError> {
 
 pub async fn list(state: &AppState) -> Result<Vec<PlatformOrg>, AppError> {
     operator(state).await?;
-    let rows = db::orgs::list_all(&state.pool).await?;
-    let mut orgs = Vec::with_capacity(rows.len());
-    for r in rows {
-        let platform_home = db::orgs::holds_super_admins(&state.pool, &r.id).await?;
-        orgs.push(PlatformOrg {
+    let orgs = db::orgs::list_all(&state.pool)
+        .await?
+        .into_iter()
+        .map(|r| PlatformOrg {
+            platform_home: r.operators > 0,
             id: r.id,
             name: r.name,
             slug: r.slug,
@@ -35,9 +35,8 @@ pub async fn list(state: &AppState) -> Result<Vec<PlatformOrg>, AppError> {
             admins: r.admins,
             suspended_at: r.suspended_at,
             created_at: r.created_at,
-            platform_home,
-        });
-    }
+        })
+        .collect();
     Ok(orgs)
 }
 

@@ -2,7 +2,7 @@
 //! session ended longer ago than that, its events and the evidence its flags point at are
 //! deleted; its answers, score, flags' decisions and review history stay. Every run that
 //! removes something says so in the organisation's audit log. The same hourly pass forgets
-//! sign-in counts that can no longer refuse anything.
+//! sign-in counts that can no longer refuse anything, and expired second-factor challenges.
 
 use super::db::{self, audit, retention};
 use super::now_ms;
@@ -40,6 +40,9 @@ pub fn start(pool: AnyPool) {
             let now = now_ms();
             if let Err(e) = db::throttle::prune(&pool, now - 2 * 3_600_000, now).await {
                 tracing::warn!(error = %e, "pruning sign-in counts failed");
+            }
+            if let Err(e) = db::second_factor::prune_challenges(&pool, now).await {
+                tracing::warn!(error = %e, "pruning expired second-factor challenges failed");
             }
         }
     });

@@ -160,7 +160,6 @@ pub async fn disable(state: &AppState, password: &str) -> Result<(), AppError> {
 pub(crate) async fn challenge(state: &AppState, user_id: &str, ip: Option<&str>) -> Result<(), AppError> {
     let token = auth::new_token();
     let now = now_ms();
-    sf::prune_challenges(&state.pool, now).await?;
     sf::insert_challenge(
         &state.pool,
         &auth::hash_token(&token),

@@ -225,13 +225,16 @@ pub struct PlatformOrgRow {
     pub created_at: i64,
     pub members: i64,
     pub admins: i64,
+    /// People holding SUPER_ADMIN through it (see [`holds_super_admins`]).
+    pub operators: i64,
 }
 
 pub async fn list_all<'e>(db: impl AnyExecutor<'e>) -> sqlx::Result<Vec<PlatformOrgRow>> {
     sqlx::query_as(
         "SELECT o.id, o.name, o.slug, o.suspended_at, o.created_at, \
          (SELECT COUNT(*) FROM organization_members m WHERE m.org_id = o.id) AS members, \
-         (SELECT COUNT(*) FROM user_roles r WHERE r.org_id = o.id AND r.role = 'ORG_ADMIN') AS admins \
+         (SELECT COUNT(*) FROM user_roles r WHERE r.org_id = o.id AND r.role = 'ORG_ADMIN') AS admins, \
+         (SELECT COUNT(*) FROM user_roles r WHERE r.org_id = o.id AND r.role = 'SUPER_ADMIN') AS operators \
          FROM organizations o ORDER BY o.name, o.id",
     )
     .fetch_all(db)
