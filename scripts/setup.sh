@@ -14,6 +14,12 @@ as_root() {
 }
 
 ensure_rust_tools() {
+  # Passkeys (webauthn-rs) verify signatures with OpenSSL: its headers, found by pkg-config.
+  if ! pkg-config --exists openssl 2>/dev/null; then
+    say "installing OpenSSL's headers (libssl-dev) and pkg-config from Debian's packages"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q libssl-dev pkg-config
+  fi
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
@@ -29,6 +35,15 @@ ensure_rust_tools() {
     say "installing wasm-bindgen-cli $wbg (takes a few minutes once)"
     # Without --locked: a locked dependency of this version is no longer in the registry.
     cargo install wasm-bindgen-cli --version "$wbg"
+  fi
+}
+
+CARGO_DENY_VERSION="0.20.2"
+# Checks the dependency graph's licences, bans and sources (`deny.toml`); CI runs it.
+ensure_cargo_deny() {
+  if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
+    say "installing cargo-deny $CARGO_DENY_VERSION (takes a few minutes once)"
+    cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
   fi
 }
 

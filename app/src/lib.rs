@@ -12,6 +12,8 @@ pub mod format;
 pub mod model;
 pub mod monitoring;
 pub mod pages;
+#[cfg(feature = "hydrate")]
+pub mod passkey_client;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "hydrate")]
@@ -46,7 +48,7 @@ use pages::{
     review::SessionReviewPage,
     roster::RosterPage,
     signin::SignInPage,
-    signup::SignUpPage,
+    signup::{SignUpPage, VerifyEmailPage},
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -96,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view=AccountPage />
                     <Route path=path!("forgot") view=ForgotPage />
                     <Route path=path!("reset/:token") view=ResetPage />
+                    <Route path=path!("verify-email/:token") view=VerifyEmailPage />
                     <Route path=path!("exams/:exam_id") view=ExamStartPage />
                     <Route path=path!("sessions/:session_id") view=PlayerPage />
                     <Route path=path!("sessions/:session_id/result") view=ResultPage />

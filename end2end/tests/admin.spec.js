@@ -11,7 +11,7 @@ async function signInAt(page, base, email, password = PASSWORD) {
   await hydrated(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
 }
 
@@ -111,7 +111,7 @@ test('an operator creates an organisation whose admin sets it up, then suspends 
     await hydrated(deanPage);
     await deanPage.getByLabel('Email').fill('dean@faculty.test');
     await deanPage.getByLabel('Password').fill('a long dean password');
-    await deanPage.getByRole('button', { name: 'Sign in' }).click();
+    await deanPage.getByRole('button', { name: 'Sign in', exact: true }).click();
     await expect(deanPage.getByRole('alert')).toContainText('suspended');
   } finally {
     await dean.close();

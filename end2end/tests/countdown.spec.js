@@ -13,7 +13,7 @@ test('warnings at 5 and 1 minutes, then the attempt is submitted at zero', async
     await hydrated(page);
     await page.getByLabel('Email').fill('candidate@demo.vigil.test');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await openExamPage(page, /Open exam: Networking Fundamentals/);
     // The exam's facts have loaded (the button is there) before the consent is ticked.
     await expect(page.getByRole('button', { name: 'Start exam' })).toBeVisible();

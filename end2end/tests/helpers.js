@@ -15,7 +15,7 @@ async function signIn(page, email, password = PASSWORD) {
   await hydrated(page);
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /**
@@ -111,10 +111,10 @@ module.exports.invitationLinkFor = invitationLinkFor;
 
 /**
  * A Vigil server of the test's own (its own port and SQLite file, demo data), for tests that
- * stop it or need a demo candidate nobody else has touched. `kill()` is a crash (SIGKILL);
+ * stop it or need a demo candidate nobody else has touched, or a public host of their own. `kill()` is a crash (SIGKILL);
  * `start()` brings it back on the same port and data.
  */
-async function ownServer(label) {
+async function ownServer(label, { host = '127.0.0.1' } = {}) {
   const { spawn } = require('child_process');
   const fs = require('fs');
   const net = require('net');
@@ -131,19 +131,21 @@ async function ownServer(label) {
     });
     srv.on('error', reject);
   });
-  const base = `http://127.0.0.1:${port}`;
+  // `host` names the server in its public URL and in the browser's address bar (passkeys need
+  // a domain name such as localhost: WebAuthn refuses an IP address as its relying party).
+  const base = `http://${host}:${port}`;
   let child = null;
   const server = {
     base,
     logFile: path.join(dataDir, 'server.log'),
     async start() {
       const log = fs.openSync(path.join(dataDir, 'server.log'), 'a');
-      const env = { ...process.env, VIGIL_LISTEN: `127.0.0.1:${port}`, VIGIL_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: path.join(root, 'target', 'site') };
+      const env = { ...process.env, VIGIL_LISTEN: `127.0.0.1:${port}`, VIGIL_PUBLIC_URL: base, VIGIL_DATA_DIR: dataDir, LEPTOS_SITE_ROOT: path.join(root, 'target', 'site') };
       delete env.DATABASE_URL;
       child = spawn(path.join(root, 'target', 'debug', 'vigil'), ['--demo'], { env, stdio: ['ignore', log, log] });
       for (let i = 0; i < 200; i++) {
         try {
-          if ((await fetch(`${base}/healthz`)).ok) return;
+          if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return;
         } catch (_) {
           // not up yet
         }

@@ -12,7 +12,7 @@ test('a server crash mid-exam loses nothing', async ({ page }) => {
     await hydrated(page);
     await page.getByLabel('Email').fill('candidate@demo.vigil.test');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await openExamPage(page, /Open exam: Networking Fundamentals/);
     await page.getByLabel('I have read what is monitored during this exam and I agree to it.').check();
     await page.getByRole('button', { name: 'Start exam' }).click();
@@ -62,7 +62,7 @@ test('a browser crash while offline loses nothing', async ({ context }) => {
     await hydrated(page);
     await page.getByLabel('Email').fill('candidate@demo.vigil.test');
     await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await openExamPage(page, /Open exam: Web Security/);
     await page.getByRole('button', { name: 'Start exam' }).click();
     await page.waitForURL(/\/sessions\//);

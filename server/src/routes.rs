@@ -121,10 +121,11 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
 /// The path as logged: an invitation or reset link's token is a credential, so it stays out of
 /// the log.
 fn loggable_path(path: &str) -> &str {
-    const WITH_TOKENS: [(&str, &str); 3] = [
+    const WITH_TOKENS: [(&str, &str); 4] = [
         ("/invitations/", "/invitations/…"),
         ("/join/", "/join/…"),
         ("/reset/", "/reset/…"),
+        ("/verify-email/", "/verify-email/…"),
     ];
     WITH_TOKENS
         .iter()

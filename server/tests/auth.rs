@@ -5,16 +5,60 @@ use common::{message, TestApp, PASSWORD};
 const CANDIDATE: &str = "candidate@demo.vigil.test";
 
 #[tokio::test]
-async fn sign_up_sets_a_safe_cookie_and_stores_only_a_hash() {
+async fn sign_up_proves_the_address_before_the_account_signs_in() {
     let (app, _) = TestApp::start("signup").await;
+    let pool = app.pool.clone();
     let client = app.client();
+    let (status, body) = app
+        .call(
+            &client,
+            "sign_up",
+            &[
+                ("email", " New.Person@Example.org "),
+                ("display_name", "New  Person"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // Signing up opens no session: the address is not proven yet.
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+    let (_, me) = app.call(&client, "me", &[]).await;
+    assert_eq!(me, serde_json::Value::Null);
+
+    // The right password is refused until the link is followed, and a new link goes out.
+    let (status, body) = app
+        .call(
+            &client,
+            "sign_in",
+            &[
+                ("email", "new.person@example.org"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(message(&body).contains("Confirm your email address"), "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM email_verifications").await,
+        2,
+        "the sign-up's link and a fresh one"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 0);
+
+    let (link, token) = common::link_in_outbox(&pool, "new.person@example.org", "/verify-email/").await;
+    assert!(link.starts_with(&app.base), "{link}");
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM email_verifications WHERE token_hash = '{token}'"
+        ))
+        .await,
+        0,
+        "only the token's hash is stored"
+    );
     let r = client
-        .post(format!("{}/api/sign_up", app.base))
-        .form(&[
-            ("email", " New.Person@Example.org "),
-            ("display_name", "New  Person"),
-            ("password", "a long enough password"),
-        ])
+        .post(format!("{}/api/confirm_email", app.base))
+        .form(&[("token", token.as_str())])
         .send()
         .await
         .unwrap();
@@ -30,42 +74,38 @@ async fn sign_up_sets_a_safe_cookie_and_stores_only_a_hash() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let token = cookie
-        .split(';')
-        .next()
-        .unwrap()
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_string();
-    assert_eq!(token.len(), 64, "256-bit token in hex");
-    let stored = app
-        .count(&format!(
-            "SELECT COUNT(*) FROM sessions WHERE token_hash = '{token}'"
-        ))
-        .await;
-    assert_eq!(stored, 0, "the raw token is never stored");
-    assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
-
     let (status, me) = app.call(&client, "me", &[]).await;
     assert_eq!(status, 200);
     assert_eq!(me["email"], "new.person@example.org");
     assert_eq!(me["display_name"], "New Person");
 
-    // The same email again is refused with a reason, and nothing is added.
+    // The link works once.
+    let (status, body) = app
+        .call(&app.client(), "confirm_email", &[("token", &token)])
+        .await;
+    assert_eq!(status, 400, "{body}");
+    assert!(message(&body).contains("expired or was already used"), "{body}");
+
+    // The same address again gets the same answer; no account is added, and the owner is told.
     let (status, body) = app
         .call(
             &app.client(),
             "sign_up",
             &[
                 ("email", "new.person@example.org"),
-                ("display_name", "X"),
+                ("display_name", "Someone Else"),
                 ("password", "another long password"),
             ],
         )
         .await;
-    assert_eq!(status, 409);
-    assert!(message(&body).contains("already exists"));
+    assert_eq!(status, 200, "{body}");
+    let note: String = sqlx::query_scalar(
+        "SELECT subject FROM outbox WHERE to_email = 'new.person@example.org' ORDER BY created_at DESC, id DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(note, "You already have a Vigil account");
     let (status, body) = app
         .call(
             &app.client(),
@@ -81,6 +121,45 @@ async fn sign_up_sets_a_safe_cookie_and_stores_only_a_hash() {
     assert!(message(&body).contains("at least 10 characters"), "{body}");
     assert_eq!(
         app.count("SELECT COUNT(*) FROM users WHERE email LIKE '%example.org'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn invitation_only_closes_the_sign_up_form() {
+    let (app, _) = TestApp::start("invitation_only").await;
+    let admin = app.signed_in("admin@demo.vigil.test").await;
+    let (status, body) = app.call(&app.client(), "sign_up_open", &[]).await;
+    assert_eq!((status, body), (200, serde_json::Value::Bool(true)));
+    // Only an operator may close it.
+    let (status, _) = app.call(&admin, "set_self_sign_up", &[("on", "false")]).await;
+    assert_eq!(status, 403);
+    let operator = app.signed_in("superadmin@demo.vigil.test").await;
+    let (status, body) = app.call(&operator, "set_self_sign_up", &[("on", "false")]).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, body) = app.call(&app.client(), "sign_up_open", &[]).await;
+    assert_eq!(body, serde_json::Value::Bool(false));
+    let (status, body) = app
+        .call(
+            &app.client(),
+            "sign_up",
+            &[
+                ("email", "walk-in@example.org"),
+                ("display_name", "Walk In"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 403, "{body}");
+    assert!(message(&body).contains("invitation only"), "{body}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE email = 'walk-in@example.org'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'PLATFORM_SETTINGS_CHANGED'")
             .await,
         1
     );

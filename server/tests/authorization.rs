@@ -43,6 +43,10 @@ const SERVER_FNS: &[(&str, Who)] = &[
     ("sign_out", Anyone),
     ("sign_up", Anyone),
     ("verify_second_factor", Anyone),
+    ("sign_up_open", Anyone),
+    ("confirm_email", Anyone),
+    ("begin_passkey_sign_in", Anyone),
+    ("passkey_sign_in", Anyone),
     ("request_password_reset", Anyone),
     ("reset_password", Anyone),
     ("invitation", Anyone),
@@ -60,6 +64,10 @@ const SERVER_FNS: &[(&str, Who)] = &[
     ("begin_second_factor", SignedIn),
     ("confirm_second_factor", SignedIn),
     ("disable_second_factor", SignedIn),
+    ("my_passkeys", SignedIn),
+    ("begin_passkey", SignedIn),
+    ("add_passkey", SignedIn),
+    ("remove_passkey", SignedIn),
     ("administered_orgs", SignedIn),
     ("my_exams", SignedIn),
     ("bank_orgs", SignedIn),
@@ -92,6 +100,8 @@ const SERVER_FNS: &[(&str, Who)] = &[
     ("create_org", Operator),
     ("suspend_org", Operator),
     ("reactivate_org", Operator),
+    ("platform_self_sign_up", Operator),
+    ("set_self_sign_up", Operator),
     // Through a resource.
     ("bank", Through("bank: its organisation's bank readers")),
     ("update_bank", Through("bank: authors")),
@@ -267,12 +277,17 @@ fn harmless_args(name: &str, org: &str) -> Option<Value> {
         }
         "banks" => json!({"org_id": org, "search": null}),
         "create_bank" => json!({"org_id": org, "name": "", "description": "", "tags": ""}),
-        "platform_orgs" => json!({}),
+        "platform_orgs" | "platform_self_sign_up" => json!({}),
+        // Left as it is: sign-up stays open whoever calls.
+        "set_self_sign_up" => json!({"on": "true"}),
+        "remove_passkey" => json!({"passkey_id": none}),
+        "begin_passkey" => json!({"name": ""}),
         "create_org" => json!({"name": "", "time_zone": "UTC", "admin_email": "x@y.test"}),
         "suspend_org" | "reactivate_org" => json!({"org_id": none}),
         "my_sessions"
         | "my_deletion_request"
         | "second_factor_status"
+        | "my_passkeys"
         | "administered_orgs"
         | "my_exams"
         | "bank_orgs"

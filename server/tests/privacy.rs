@@ -274,6 +274,9 @@ async fn an_account_in_no_organisation_is_deleted_at_once() {
         )
         .await;
     assert_eq!(status, 200);
+    let (_, token) = common::link_in_outbox(&app.pool, "solo@x.test", "/verify-email/").await;
+    let (status, _) = app.call(&me, "confirm_email", &[("token", &token)]).await;
+    assert_eq!(status, 200);
     let (status, body) = app
         .call(&me, "request_account_deletion", &[("password", PASSWORD)])
         .await;

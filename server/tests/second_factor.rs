@@ -63,7 +63,7 @@ async fn a_second_factor_is_asked_after_the_password_and_each_code_works_once() 
 
     // The password alone: no session.
     let (browser, outcome) = password_step(&app, AUTHOR).await;
-    assert_eq!(outcome, json!("SecondFactor"));
+    assert_eq!(outcome, json!({"SecondFactor": {"code": true, "passkey": false}}));
     let (_, me) = app.call(&browser, "me", &[]).await;
     assert_eq!(me, Value::Null);
     let (status, _) = app

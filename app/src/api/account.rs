@@ -1,7 +1,9 @@
 //! The signed-in person's own account. Thin doors onto [`crate::server::account`].
 
 use crate::error::AppError;
-use crate::model::account::{DeletionRequest, MySession, SecondFactorSetup, SecondFactorStatus};
+use crate::model::account::{
+    DeletionRequest, MySession, PasskeyCeremony, PasskeySummary, SecondFactorSetup, SecondFactorStatus,
+};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "my_sessions")]
@@ -80,4 +82,36 @@ pub async fn confirm_second_factor(code: String) -> Result<Vec<String>, AppError
 pub async fn disable_second_factor(password: String) -> Result<(), AppError> {
     use crate::server::{respond, second_factor, state};
     respond(async { second_factor::disable(&state()?, &password).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "my_passkeys")]
+pub async fn my_passkeys() -> Result<Vec<PasskeySummary>, AppError> {
+    use crate::server::{passkeys, respond, state};
+    respond(async { passkeys::list(&state()?).await }.await)
+}
+
+/// Starts adding a passkey: the options for `navigator.credentials.create`.
+#[server(prefix = "/api", endpoint = "begin_passkey")]
+pub async fn begin_passkey(name: String) -> Result<PasskeyCeremony, AppError> {
+    use crate::server::{passkeys, respond, state};
+    respond(async { passkeys::register_start(&state()?, &name).await }.await)
+}
+
+/// Finishes adding a passkey with the browser's answer (its `toJSON()` form).
+#[server(prefix = "/api", endpoint = "add_passkey")]
+pub async fn add_passkey(ceremony: String, answer: String) -> Result<(), AppError> {
+    use crate::server::{passkeys, respond, state};
+    respond(async { passkeys::register_finish(&state()?, &ceremony, &answer).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "remove_passkey")]
+pub async fn remove_passkey(passkey_id: String) -> Result<(), AppError> {
+    use crate::server::{passkeys, respond, state};
+    respond(
+        async {
+            super::check_id(&passkey_id)?;
+            passkeys::remove(&state()?, &passkey_id).await
+        }
+        .await,
+    )
 }

@@ -1,4 +1,5 @@
 use crate::error::AppError;
+use crate::model::account::PasskeyCeremony;
 use crate::model::{Me, SignInOutcome};
 use leptos::prelude::*;
 
@@ -26,6 +27,7 @@ pub async fn sign_in(email: String, password: String) -> Result<SignInOutcome, A
     respond(async { auth::sign_in(&state()?, &email, &password).await }.await)
 }
 
+/// Makes an account; it signs in once its owner follows the emailed link ([`confirm_email`]).
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(email: String, display_name: String, password: String) -> Result<(), AppError> {
     use crate::server::{auth, respond, state};
@@ -44,4 +46,32 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn verify_second_factor(code: String) -> Result<(), AppError> {
     use crate::server::{respond, second_factor, state};
     respond(async { second_factor::verify(&state()?, &code).await }.await)
+}
+
+/// Whether the sign-up form is open (otherwise accounts come by invitation only).
+#[server(prefix = "/api", endpoint = "sign_up_open")]
+pub async fn sign_up_open() -> Result<bool, AppError> {
+    use crate::server::{auth, respond, state};
+    respond(async { auth::sign_up_open(&state()?).await }.await)
+}
+
+/// Follows the link a sign-up emailed: proves the address and signs in.
+#[server(prefix = "/api", endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    use crate::server::{email_verification, respond, state};
+    respond(async { email_verification::confirm(&state()?, &token).await }.await)
+}
+
+/// Starts a passkey sign-in: on its own, or (`second_step`) after a right password.
+#[server(prefix = "/api", endpoint = "begin_passkey_sign_in")]
+pub async fn begin_passkey_sign_in(second_step: bool) -> Result<PasskeyCeremony, AppError> {
+    use crate::server::{passkeys, respond, state};
+    respond(async { passkeys::sign_in_start(&state()?, second_step).await }.await)
+}
+
+/// Finishes a passkey sign-in with the browser's answer (its `toJSON()` form).
+#[server(prefix = "/api", endpoint = "passkey_sign_in")]
+pub async fn passkey_sign_in(ceremony: String, answer: String) -> Result<(), AppError> {
+    use crate::server::{passkeys, respond, state};
+    respond(async { passkeys::sign_in_finish(&state()?, &ceremony, &answer).await }.await)
 }

@@ -45,3 +45,16 @@ pub async fn reactivate_org(org_id: String) -> Result<(), AppError> {
         .await,
     )
 }
+
+/// Whether anyone may make an account by signing up (for the operators' settings).
+#[server(prefix = "/api", endpoint = "platform_self_sign_up")]
+pub async fn platform_self_sign_up() -> Result<bool, AppError> {
+    use crate::server::{platform, respond, state};
+    respond(async { platform::self_sign_up(&state()?).await }.await)
+}
+
+#[server(prefix = "/api", endpoint = "set_self_sign_up")]
+pub async fn set_self_sign_up(on: bool) -> Result<(), AppError> {
+    use crate::server::{platform, respond, state};
+    respond(async { platform::set_self_sign_up(&state()?, on).await }.await)
+}

@@ -2,3 +2,4 @@ pub mod accept;
 pub mod feedback;
 pub mod header;
 pub mod local_time;
+pub mod passkey;

@@ -92,3 +92,20 @@ mod tests {
         assert_eq!(describe_device(None), "Unknown browser");
     }
 }
+
+/// One of the person's passkeys, as their account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeySummary {
+    pub id: String,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+/// The first half of a passkey ceremony: the options for the browser (WebAuthn's JSON form,
+/// given to `PublicKeyCredential.parse…OptionsFromJSON`) and the id its answer goes back with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasskeyCeremony {
+    pub ceremony: String,
+    pub options: String,
+}

@@ -27,8 +27,12 @@ impl Me {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SignInOutcome {
     SignedIn,
-    /// The account has a second factor: its code is asked next.
-    SecondFactor,
+    /// The account has a second factor, asked next: a code from an app (`code`, or a recovery
+    /// code), or one of the person's passkeys (`passkey`).
+    SecondFactor {
+        code: bool,
+        passkey: bool,
+    },
 }
 
 /// Whether a candidate can start an exam now, and if not, why.

@@ -1,7 +1,9 @@
 //! `/platform`: every organisation on this Vigil, for its operators (SUPER_ADMIN): a new one
 //! with its first admin invited, and suspending or reactivating one (asked first).
 
-use crate::api::platform::{platform_orgs, CreateOrg, ReactivateOrg, SuspendOrg};
+use crate::api::platform::{
+    platform_orgs, platform_self_sign_up, CreateOrg, ReactivateOrg, SetSelfSignUp, SuspendOrg,
+};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::local_time::LocalTime;
 use crate::model::admin::PlatformOrg;
@@ -85,6 +87,42 @@ pub fn PlatformPage() -> impl IntoView {
                     }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 })}
+            </div>
+        </section>
+        <SignUpSetting />
+    }
+}
+
+/// Whether anyone may make an account, or only those invited.
+#[component]
+fn SignUpSetting() -> impl IntoView {
+    let set = ServerAction::<SetSelfSignUp>::new();
+    let open = Resource::new(move || set.version().get(), |_| platform_self_sign_up());
+    view! {
+        <section class="card" aria-labelledby="signup-title">
+            <h2 id="signup-title">"Who can make an account"</h2>
+            <Transition fallback=|| view! { <Loading label="Loading…" /> }>
+                {move || Suspend::new(async move {
+                    match open.await {
+                        Ok(on) => view! {
+                            <p data-testid="self-sign-up-state">
+                                {if on {
+                                    "Anyone can sign up; they confirm their email address before they can sign in."
+                                } else {
+                                    "Invitation only: accounts come from exam or staff invitations."
+                                }}
+                            </p>
+                            <button class="btn" disabled=move || set.pending().get()
+                                on:click=move |_| { set.dispatch(SetSelfSignUp { on: !on }); }>
+                                {if on { "Make it invitation only" } else { "Let anyone sign up" }}
+                            </button>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <div aria-live="assertive">
+                {move || set.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
             </div>
         </section>
     }

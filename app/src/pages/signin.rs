@@ -1,4 +1,5 @@
 use crate::api::auth::{SignIn, VerifySecondFactor};
+use crate::components::passkey::PasskeySignIn;
 use crate::model::SignInOutcome;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -30,15 +31,25 @@ pub fn SignInPage() -> impl IntoView {
             go_on();
         }
     });
-    let asks_code = move || matches!(value.get(), Some(Ok(SignInOutcome::SecondFactor)));
+    let second_step = move || match value.get() {
+        Some(Ok(SignInOutcome::SecondFactor { code, passkey })) => Some((code, passkey)),
+        _ => None,
+    };
+    let done = Callback::new(move |()| go_on());
     let error = move || value.get().and_then(Result::err);
 
     view! {
         <Title text="Sign in" />
         <section class="card narrow">
             <h1>"Sign in"</h1>
-            {move || if asks_code() {
-                view! { <SecondFactorForm verify /> }.into_any()
+            {move || if let Some((code, passkey)) = second_step() {
+                view! {
+                    {code.then(|| view! { <SecondFactorForm verify /> })}
+                    {passkey.then(|| view! {
+                        {code.then(|| view! { <p class="muted">"Or use one of your passkeys:"</p> })}
+                        <PasskeySignIn second_step=true done />
+                    })}
+                }.into_any()
             } else {
                 view! {
                     <ActionForm action=action attr:class="form" attr:aria-describedby="signin-error">
@@ -53,6 +64,8 @@ pub fn SignInPage() -> impl IntoView {
                             {move || if action.pending().get() { "Signing in…" } else { "Sign in" }}
                         </button>
                     </ActionForm>
+                    <div class="divider" role="separator"><span>"or"</span></div>
+                    <PasskeySignIn second_step=false done />
                 }.into_any()
             }}
             <p class="muted"><a href="/forgot">"Forgot your password?"</a></p>

@@ -235,7 +235,7 @@ pub(crate) async fn start_session(state: &AppState, user_id: &str, ip: Option<&s
 
 const WRONG_CREDENTIALS: &str = "That email and password do not match an account.";
 /// Said only after the right password, so it reveals nothing to someone guessing.
-const SUSPENDED: &str =
+pub(crate) const SUSPENDED: &str =
     "Your organisation's use of Vigil is suspended, so you cannot sign in. Contact its administrators.";
 
 pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<SignInOutcome, AppError> {
@@ -288,12 +288,17 @@ pub async fn sign_in(state: &AppState, email: &str, password: &str) -> Result<Si
     if db::orgs::only_in_suspended(pool, id).await? {
         return Err(AppError::NotAllowed(SUSPENDED.into()));
     }
+    if !db::users::email_verified(pool, id).await? {
+        return Err(super::email_verification::resend_link(state, id, &email).await?);
+    }
     // With a second factor the password alone opens no session: it earns a short challenge.
-    if super::second_factor::enabled(pool, id).await? {
+    let code = super::second_factor::app_enabled(pool, id).await?;
+    let passkey = db::passkeys::count_for_user(pool, id).await? > 0;
+    if code || passkey {
         let entry = sign_in_entry(audit::SECOND_FACTOR_ASKED, Some(id), &email, ip.as_deref());
         audit::record(pool, entry, now).await?;
         super::second_factor::challenge(state, id, ip.as_deref()).await?;
-        return Ok(SignInOutcome::SecondFactor);
+        return Ok(SignInOutcome::SecondFactor { code, passkey });
     }
     audit::record(
         pool,
@@ -327,29 +332,33 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password("not a real password").unwrap_or_default())
 }
 
+/// Makes an account that proves its address before it can sign in: the answer is the same
+/// whether or not the address already has an account (its owner gets a note instead).
 pub async fn sign_up(
     state: &AppState,
     email: &str,
     display_name: &str,
     password: &str,
 ) -> Result<(), AppError> {
+    let pool = &state.pool;
+    if !db::platform_settings::self_sign_up(pool).await? {
+        return Err(AppError::NotAllowed(INVITATION_ONLY.into()));
+    }
     let email = shared::validation::normalize_email(email).map_err(AppError::Invalid)?;
     let name = shared::validation::normalize_display_name(display_name).map_err(AppError::Invalid)?;
     super::password_policy::check_new(password, &[&email, &name])?;
-    let pool = &state.pool;
     let ip = request_parts().as_ref().and_then(client_ip);
     throttle::before_sign_up(pool, ip.as_deref().unwrap_or("unknown"), now_ms()).await?;
-    if db::users::find_by_email(pool, &email).await?.is_some() {
-        return Err(AppError::Conflict(
-            "An account with this email already exists. Sign in instead.".into(),
-        ));
-    }
+    // Hashed either way, so the time taken does not tell whether the address has an account.
     let plain = password.to_string();
     let hash = argon2_blocking(move || hash_password(&plain)).await??;
+    if let Some(existing) = db::users::find_by_email(pool, &email).await? {
+        return super::email_verification::note_existing(state, &existing.id, &email).await;
+    }
     let id = super::new_id();
     let now = now_ms();
     let mut tx = db::begin_write(pool).await?;
-    db::users::insert(&mut *tx, &id, &email, &name, &hash, now).await?;
+    db::users::insert_unverified(&mut *tx, &id, &email, &name, &hash, now).await?;
     let entry = audit::Entry {
         action: audit::SIGN_UP,
         actor_user_id: Some(&id),
@@ -359,8 +368,20 @@ pub async fn sign_up(
         detail: None,
     };
     audit::record(&mut *tx, entry, now).await?;
+    let composed =
+        super::email_verification::queue_link(&mut tx, &state.public_url, &id, &email, now).await?;
     tx.commit().await?;
-    start_session(state, &id, ip.as_deref()).await
+    super::mail::log_queued(&state.mail, &email, &composed);
+    state.mail.wake();
+    Ok(())
+}
+
+pub const INVITATION_ONLY: &str =
+    "Accounts on this Vigil are made by invitation only. Ask your organisation to invite you.";
+
+/// Whether the sign-up form is open.
+pub async fn sign_up_open(state: &AppState) -> Result<bool, AppError> {
+    Ok(db::platform_settings::self_sign_up(&state.pool).await?)
 }
 
 pub async fn sign_out(state: &AppState) -> Result<(), AppError> {

@@ -66,6 +66,8 @@ pub async fn complete(state: &AppState, token: &str, new_password: &str) -> Resu
         ));
     };
     db::users::set_password(&mut *tx, &user_id, &hash).await?;
+    // The link came to the address, which proves it.
+    db::users::mark_email_verified(&mut *tx, &user_id, now).await?;
     db::password_resets::retire_for_user(&mut *tx, &user_id, now).await?;
     db::sessions::delete_all(&mut *tx, &user_id).await?;
     audit::record(

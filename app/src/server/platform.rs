@@ -159,6 +159,31 @@ pub async fn reactivate(state: &AppState, org_id: &str) -> Result<(), AppError> 
     Ok(())
 }
 
+/// Whether anyone may make an account by signing up.
+pub async fn self_sign_up(state: &AppState) -> Result<bool, AppError> {
+    operator(state).await?;
+    Ok(db::platform_settings::self_sign_up(&state.pool).await?)
+}
+
+/// Opens or closes self sign-up (closed: accounts come only by invitation).
+pub async fn set_self_sign_up(state: &AppState, on: bool) -> Result<(), AppError> {
+    let user = operator(state).await?;
+    let ip = auth::request_ip();
+    let mut tx = db::begin_write(&state.pool).await?;
+    db::platform_settings::set_self_sign_up(&mut *tx, on).await?;
+    let entry = audit::Entry {
+        detail: Some(if on {
+            "self sign-up open"
+        } else {
+            "invitation only"
+        }),
+        ..audit::Entry::own_account(audit::PLATFORM_SETTINGS_CHANGED, &user.id, ip.as_deref())
+    };
+    audit::record(&mut *tx, entry, now_ms()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::slug_of;

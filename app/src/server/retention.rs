@@ -44,6 +44,9 @@ pub fn start(pool: AnyPool) {
             if let Err(e) = db::second_factor::prune_challenges(&pool, now).await {
                 tracing::warn!(error = %e, "pruning expired second-factor challenges failed");
             }
+            if let Err(e) = db::passkeys::prune_ceremonies(&pool, now).await {
+                tracing::warn!(error = %e, "pruning expired passkey ceremonies failed");
+            }
         }
     });
 }

@@ -62,17 +62,23 @@ fn new_recovery_code() -> String {
     format!("{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..])
 }
 
-pub async fn enabled(pool: &AnyPool, user_id: &str) -> Result<bool, AppError> {
+/// Whether a code from an authenticator app is set up.
+pub async fn app_enabled(pool: &AnyPool, user_id: &str) -> Result<bool, AppError> {
     Ok(sf::totp(pool, user_id)
         .await?
         .is_some_and(|t| t.enabled_at.is_some()))
+}
+
+/// Whether the person has a second factor: an authenticator app, or a passkey.
+pub async fn enabled(pool: &AnyPool, user_id: &str) -> Result<bool, AppError> {
+    Ok(app_enabled(pool, user_id).await? || db::passkeys::count_for_user(pool, user_id).await? > 0)
 }
 
 pub async fn status(state: &AppState) -> Result<SecondFactorStatus, AppError> {
     let user = auth::current_user(state).await?;
     let pool = &state.pool;
     Ok(SecondFactorStatus {
-        enabled: enabled(pool, &user.id).await?,
+        enabled: app_enabled(pool, &user.id).await?,
         recovery_codes_left: sf::recovery_codes_left(pool, &user.id).await?,
         required: sf::required_for(pool, &user.id).await?,
     })
@@ -175,18 +181,12 @@ pub(crate) async fn challenge(state: &AppState, user_id: &str, ip: Option<&str>)
 /// Completes the sign-in: the challenge must be live, and the code right (a code of a time
 /// step not used before, or an unused recovery code).
 pub async fn verify(state: &AppState, code: &str) -> Result<(), AppError> {
-    const EXPIRED: &str =
-        "This sign-in has expired or was tried too often. Sign in again with your password.";
     if code.len() > 64 {
         return Err(AppError::Invalid("That code is not right.".into()));
     }
     let pool = &state.pool;
     let now = now_ms();
-    let token = auth::request_cookie(CHALLENGE_COOKIE).ok_or_else(|| AppError::Conflict(EXPIRED.into()))?;
-    let token_hash = auth::hash_token(&token);
-    let user_id = sf::try_challenge(pool, &token_hash, now, CHALLENGE_TRIES)
-        .await?
-        .ok_or_else(|| AppError::Conflict(EXPIRED.into()))?;
+    let (token_hash, user_id) = pending(state).await?;
     let user = db::users::find_by_id(pool, &user_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -213,20 +213,57 @@ pub async fn verify(state: &AppState, code: &str) -> Result<(), AppError> {
             "That code is not right. Codes change every 30 seconds; each works once.".into(),
         ));
     }
-    if !sf::end_challenge(pool, &token_hash).await? {
+    let method = if by_app {
+        "authenticator app"
+    } else {
+        "recovery code"
+    };
+    finish_sign_in(state, &token_hash, &user_id, &user.email, method).await
+}
+
+const EXPIRED: &str = "This sign-in has expired or was tried too often. Sign in again with your password.";
+
+/// The person a live second-factor challenge (this browser's cookie) is for, counting one try;
+/// with the challenge's hash, to end it once answered.
+pub(crate) async fn pending(state: &AppState) -> Result<(String, String), AppError> {
+    let token = auth::request_cookie(CHALLENGE_COOKIE).ok_or_else(|| AppError::Conflict(EXPIRED.into()))?;
+    let token_hash = auth::hash_token(&token);
+    let user_id = sf::try_challenge(&state.pool, &token_hash, now_ms(), CHALLENGE_TRIES)
+        .await?
+        .ok_or_else(|| AppError::Conflict(EXPIRED.into()))?;
+    Ok((token_hash, user_id))
+}
+
+/// The person a live second-factor challenge is for, without counting a try (a passkey
+/// ceremony starting; its answer counts one).
+pub(crate) async fn peek(state: &AppState) -> Result<String, AppError> {
+    let token = auth::request_cookie(CHALLENGE_COOKIE).ok_or_else(|| AppError::Conflict(EXPIRED.into()))?;
+    sf::peek_challenge(&state.pool, &auth::hash_token(&token), now_ms(), CHALLENGE_TRIES)
+        .await?
+        .ok_or_else(|| AppError::Conflict(EXPIRED.into()))
+}
+
+/// The second factor was right: ends the challenge (once: a second answer finds it gone) and
+/// opens the session.
+pub(crate) async fn finish_sign_in(
+    state: &AppState,
+    token_hash: &str,
+    user_id: &str,
+    email: &str,
+    method: &'static str,
+) -> Result<(), AppError> {
+    let pool = &state.pool;
+    if !sf::end_challenge(pool, token_hash).await? {
         return Err(AppError::Conflict(EXPIRED.into()));
     }
+    let ip = auth::request_ip();
     let entry = audit::Entry {
-        detail: Some(if by_app {
-            "authenticator app"
-        } else {
-            "recovery code"
-        }),
-        ..auth::sign_in_entry(audit::SIGN_IN, Some(&user_id), &user.email, ip.as_deref())
+        detail: Some(method),
+        ..auth::sign_in_entry(audit::SIGN_IN, Some(user_id), email, ip.as_deref())
     };
-    audit::record(pool, entry, now).await?;
+    audit::record(pool, entry, now_ms()).await?;
     auth::set_strict_cookie(state, CHALLENGE_COOKIE, "", 0);
-    auth::start_session(state, &user_id, ip.as_deref()).await
+    auth::start_session(state, user_id, ip.as_deref()).await
 }
 
 #[cfg(test)]

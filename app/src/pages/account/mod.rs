@@ -1,6 +1,7 @@
-//! `/account`: the signed-in person's name, password, second factor ([`second_factor`]), where
+//! `/account`: the signed-in person's name, password, second factor ([`second_factor`]), passkeys ([`passkeys`]), where
 //! they are signed in, and their data.
 
+mod passkeys;
 mod second_factor;
 
 use crate::api::account::{
@@ -26,6 +27,7 @@ pub fn AccountPage() -> impl IntoView {
                         <ProfileForm name=me.display_name.clone() email=me.email.clone() />
                         <PasswordForm />
                         <second_factor::SecondFactorCard />
+                        <passkeys::PasskeysCard />
                         <Sessions />
                         <YourData />
                     }

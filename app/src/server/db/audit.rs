@@ -44,6 +44,10 @@ pub const SECOND_FACTOR_ASKED: &str = "SECOND_FACTOR_ASKED";
 pub const SECOND_FACTOR_FAILED: &str = "SECOND_FACTOR_FAILED";
 pub const SECOND_FACTOR_ENABLED: &str = "SECOND_FACTOR_ENABLED";
 pub const SECOND_FACTOR_DISABLED: &str = "SECOND_FACTOR_DISABLED";
+pub const EMAIL_VERIFIED: &str = "EMAIL_VERIFIED";
+pub const PLATFORM_SETTINGS_CHANGED: &str = "PLATFORM_SETTINGS_CHANGED";
+pub const PASSKEY_ADDED: &str = "PASSKEY_ADDED";
+pub const PASSKEY_REMOVED: &str = "PASSKEY_REMOVED";
 
 /// The actions recorded against an organisation, as its admin filters the log by them.
 pub const ORG_ACTIONS: &[&str] = crate::model::admin::ORG_AUDIT_ACTIONS;

@@ -134,7 +134,8 @@ pub async fn missing_where_required<'e>(
 ) -> sqlx::Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM organizations o WHERE o.id = $1 AND o.staff_second_factor <> 0 \
-         AND NOT EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = $2 AND t.enabled_at IS NOT NULL)",
+         AND NOT EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = $2 AND t.enabled_at IS NOT NULL) \
+         AND NOT EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = $2)",
     )
     .bind(org_id)
     .bind(user_id)
@@ -185,6 +186,23 @@ pub async fn try_challenge<'e>(
     sqlx::query_scalar(
         "UPDATE second_factor_challenges SET attempts = attempts + 1 \
          WHERE token_hash = $1 AND expires_at > $2 AND attempts < $3 RETURNING user_id",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .bind(max_tries)
+    .fetch_optional(db)
+    .await
+}
+
+/// Whose a live challenge is, without counting a try.
+pub async fn peek_challenge<'e>(
+    db: impl AnyExecutor<'e>,
+    token_hash: &str,
+    now: i64,
+    max_tries: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT user_id FROM second_factor_challenges WHERE token_hash = $1 AND expires_at > $2 AND attempts < $3",
     )
     .bind(token_hash)
     .bind(now)
