@@ -3,7 +3,7 @@
 //! address that already has an account gets the same answer, and its owner a note instead, so
 //! the form tells no one who has an account.
 
-use super::db::{self, audit};
+use super::db::{self, audit, emailed_links::Link};
 use super::{auth, mail, now_ms, AppState};
 use crate::error::AppError;
 use sqlx::AnyPool;
@@ -57,8 +57,9 @@ pub(crate) async fn queue_link(
 ) -> Result<mail::Composed, AppError> {
     let token = auth::new_token();
     let composed = verification_message(&format!("{public_url}/verify-email/{token}"));
-    db::email_verifications::insert(
+    db::emailed_links::insert(
         &mut **tx,
+        Link::EmailVerification,
         user_id,
         &auth::hash_token(&token),
         now,
@@ -104,12 +105,15 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<(), AppError> {
     let now = now_ms();
     let ip = auth::request_ip();
     let mut tx = db::begin_write(&state.pool).await?;
-    let Some(user_id) = db::email_verifications::take(&mut *tx, &auth::hash_token(token), now).await? else {
+    let Some(user_id) =
+        db::emailed_links::take(&mut *tx, Link::EmailVerification, &auth::hash_token(token), now).await?
+    else {
         return Err(AppError::Invalid(
             "This link has expired or was already used. Sign in with your password to get a new one.".into(),
         ));
     };
     db::users::mark_email_verified(&mut *tx, &user_id, now).await?;
+    db::emailed_links::retire_for_user(&mut *tx, Link::EmailVerification, &user_id, now).await?;
     audit::record(
         &mut *tx,
         audit::Entry::own_account(audit::EMAIL_VERIFIED, &user_id, ip.as_deref()),

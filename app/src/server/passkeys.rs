@@ -338,18 +338,7 @@ pub async fn sign_in_finish(state: &AppState, ceremony: &str, answer: &str) -> R
     let result = match result {
         Ok(result) => result,
         Err(e) => {
-            let ip = auth::request_ip();
-            let entry =
-                auth::sign_in_entry(audit::SIGN_IN_FAILED, Some(&user.id), &user.email, ip.as_deref());
-            audit::record(
-                pool,
-                audit::Entry {
-                    detail: Some("passkey"),
-                    ..entry
-                },
-                now,
-            )
-            .await?;
+            record(state, audit::SIGN_IN_FAILED, &user, now).await?;
             return Err(refused(e));
         }
     };
@@ -363,18 +352,24 @@ pub async fn sign_in_finish(state: &AppState, ceremony: &str, answer: &str) -> R
             second_factor::finish_sign_in(state, &token_hash, &user.id, &user.email, "passkey").await
         }
         None => {
-            let ip = auth::request_ip();
-            let entry = auth::sign_in_entry(audit::SIGN_IN, Some(&user.id), &user.email, ip.as_deref());
-            audit::record(
-                pool,
-                audit::Entry {
-                    detail: Some("passkey"),
-                    ..entry
-                },
-                now,
-            )
-            .await?;
-            auth::start_session(state, &user.id, ip.as_deref()).await
+            record(state, audit::SIGN_IN, &user, now).await?;
+            auth::start_session(state, &user.id, auth::request_ip().as_deref()).await
         }
     }
+}
+
+/// Audits a passkey sign-in (or its failure) of `user`.
+async fn record(
+    state: &AppState,
+    action: &'static str,
+    user: &db::users::UserRow,
+    now: i64,
+) -> Result<(), AppError> {
+    let ip = auth::request_ip();
+    let entry = auth::sign_in_entry(action, Some(&user.id), &user.email, ip.as_deref());
+    let entry = audit::Entry {
+        detail: Some("passkey"),
+        ..entry
+    };
+    Ok(audit::record(&state.pool, entry, now).await?)
 }

@@ -2,7 +2,7 @@
 //! answer whether or not the address has an account; using the link sets the password, ends
 //! every session and retires every other link.
 
-use super::db::{self, audit};
+use super::db::{self, audit, emailed_links::Link};
 use super::{auth, mail, now_ms, throttle, AppState};
 use crate::error::AppError;
 
@@ -32,8 +32,9 @@ pub async fn request(state: &AppState, email: &str) -> Result<(), AppError> {
     let token = auth::new_token();
     let composed = message(&format!("{}/reset/{token}", state.public_url));
     let mut tx = db::begin_write(pool).await?;
-    db::password_resets::insert(
+    db::emailed_links::insert(
         &mut *tx,
+        Link::PasswordReset,
         &user.id,
         &auth::hash_token(&token),
         now,
@@ -60,7 +61,9 @@ pub async fn complete(state: &AppState, token: &str, new_password: &str) -> Resu
     let now = now_ms();
     let ip = auth::request_ip();
     let mut tx = db::begin_write(&state.pool).await?;
-    let Some(user_id) = db::password_resets::take(&mut *tx, &auth::hash_token(token), now).await? else {
+    let Some(user_id) =
+        db::emailed_links::take(&mut *tx, Link::PasswordReset, &auth::hash_token(token), now).await?
+    else {
         return Err(AppError::Invalid(
             "This reset link has expired or was already used. Ask for a new one.".into(),
         ));
@@ -68,7 +71,7 @@ pub async fn complete(state: &AppState, token: &str, new_password: &str) -> Resu
     db::users::set_password(&mut *tx, &user_id, &hash).await?;
     // The link came to the address, which proves it.
     db::users::mark_email_verified(&mut *tx, &user_id, now).await?;
-    db::password_resets::retire_for_user(&mut *tx, &user_id, now).await?;
+    db::emailed_links::retire_for_user(&mut *tx, Link::PasswordReset, &user_id, now).await?;
     db::sessions::delete_all(&mut *tx, &user_id).await?;
     audit::record(
         &mut *tx,
