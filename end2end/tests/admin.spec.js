@@ -1,5 +1,5 @@
 // An organisation set up from nothing: the platform's operator creates it and invites its first
-// admin, who joins from the emailed link, adds a department, changes the settings, invites a
+// admin (self sign-up closed: invitation only), who joins from the emailed link, adds a department, changes the settings, invites a
 // lecturer, cannot demote themselves as the last admin, and reads it all in the audit log; then
 // the operator suspends the organisation and its admin is signed out. On a server of its own,
 // so the suspension and the demo operator's sign-in touch no other test.
@@ -30,6 +30,16 @@ test('an operator creates an organisation whose admin sets it up, then suspends 
     await expect(page.getByRole('status')).toContainText('An invitation went to dean@faculty.test');
     const row = page.getByTestId('platform-org').filter({ hasText: 'Faculty of Tests' });
     await expect(row).toContainText('Active');
+
+    // Accounts by invitation only: the sign-up page says so and has no form (invitations still
+    // make accounts, as the admin's below does).
+    await page.getByRole('button', { name: 'Make it invitation only' }).click();
+    await expect(page.getByTestId('self-sign-up-state')).toContainText('Invitation only');
+    const visitor = await browser.newPage();
+    await visitor.goto(`${server.base}/signup`);
+    await expect(visitor.getByTestId('invitation-only')).toBeVisible();
+    await expect(visitor.getByLabel('Password')).toHaveCount(0);
+    await visitor.close();
 
     // The first admin joins from the link in the message.
     const deanPage = await dean.newPage();
