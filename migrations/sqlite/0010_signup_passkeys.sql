@@ -18,7 +18,7 @@ CREATE INDEX email_verifications_user ON email_verifications (user_id);
 -- Settings of the whole installation, in its one row; the super admin changes them.
 -- `self_sign_up` 0 means invitation only.
 CREATE TABLE platform_settings (
-    id INTEGER PRIMARY KEY NOT NULL,
+    id BIGINT PRIMARY KEY NOT NULL,
     self_sign_up BIGINT NOT NULL DEFAULT 1
 );
 INSERT INTO platform_settings (id, self_sign_up) VALUES (1, 1);
