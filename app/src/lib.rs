@@ -43,6 +43,7 @@ use pages::{
     password_reset::{ForgotPage, ResetPage},
     platform::PlatformPage,
     player::PlayerPage,
+    reports::{exam::ExamReportPage, ReportsPage},
     result::ResultPage,
     review::ReviewPage,
     review::SessionReviewPage,
@@ -110,6 +111,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("join/:token") view=JoinPage />
                     <Route path=path!("admin") view=AdminPage />
                     <Route path=path!("platform") view=PlatformPage />
+                    <Route path=path!("reports") view=ReportsPage />
+                    <Route path=path!("reports/exams/:exam_id") view=ExamReportPage />
                     <Route path=path!("grading") view=GradingPage />
                     <Route path=path!("banks") view=BanksPage />
                     <Route path=path!("exam-builder") view=ExamsPage />

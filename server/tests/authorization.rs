@@ -76,6 +76,7 @@ const SERVER_FNS: &[(&str, Who)] = &[
     ("managed_exams", SignedIn),
     ("grading_queue", SignedIn),
     ("review_queue", SignedIn),
+    ("report_exams", SignedIn),
     // Running an organisation.
     ("org_members", OrgRole(ADMIN)),
     ("set_member_roles", OrgRole(ADMIN)),
@@ -145,6 +146,7 @@ const SERVER_FNS: &[(&str, Who)] = &[
     ("decide_flags", Through("session: reviewers")),
     ("add_review_flag", Through("session: reviewers")),
     ("set_withhold_results", Through("exam: coordinators")),
+    ("exam_report", Through("exam: report readers (reports.rs)")),
 ];
 
 const ROUTES: &[(&str, Who)] = &[
@@ -288,6 +290,7 @@ fn harmless_args(name: &str, org: &str) -> Option<Value> {
         | "my_deletion_request"
         | "second_factor_status"
         | "my_passkeys"
+        | "report_exams"
         | "administered_orgs"
         | "my_exams"
         | "bank_orgs"

@@ -17,6 +17,7 @@ pub mod roles;
 pub mod rules;
 pub mod schedule;
 pub mod shuffle;
+pub mod statistics;
 pub mod telemetry;
 pub mod validation;
 

@@ -56,6 +56,9 @@ pub const COORDINATORS: &[Role] = &[Role::ExamCoordinator, Role::OrgAdmin];
 /// Roles allowed to grade essays and give feedback (the instructors).
 pub const GRADERS: &[Role] = &[Role::ExamAuthor, Role::OrgAdmin];
 
+/// Roles allowed to read an exam's reports and item analysis.
+pub const REPORT_READERS: &[Role] = &[Role::ReportViewer, Role::ExamCoordinator, Role::OrgAdmin];
+
 /// Whether `held` satisfies a requirement for any of `allowed`. SUPER_ADMIN satisfies all.
 pub fn permits(held: &[Role], allowed: &[Role]) -> bool {
     held.iter().any(|r| *r == Role::SuperAdmin || allowed.contains(r))

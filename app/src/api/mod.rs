@@ -12,6 +12,7 @@ pub mod invitations;
 pub mod org_admin;
 pub mod platform;
 pub mod player;
+pub mod reports;
 pub mod review;
 pub mod telemetry;
 

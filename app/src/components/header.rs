@@ -30,6 +30,7 @@ pub fn Header() -> impl IntoView {
                             let grader = me.has_any(shared::roles::GRADERS);
                             let bank_reader = me.has_any(shared::authoring::BANK_READERS);
                             let coordinator = me.has_any(shared::roles::COORDINATORS);
+                            let reports = me.has_any(shared::roles::REPORT_READERS);
                             let admin = me.has_any(&[shared::Role::OrgAdmin]);
                             let operator = me.roles.contains(&shared::Role::SuperAdmin);
                             view! {
@@ -40,6 +41,7 @@ pub fn Header() -> impl IntoView {
                                     {grader.then(|| view! { <A href="/grading">"Grading"</A> })}
                                     {bank_reader.then(|| view! { <A href="/banks">"Question banks"</A> })}
                                     {coordinator.then(|| view! { <A href="/exam-builder">"Exams"</A> })}
+                                    {reports.then(|| view! { <A href="/reports">"Reports"</A> })}
                                     {admin.then(|| view! { <A href="/admin">"Organisation"</A> })}
                                     {operator.then(|| view! { <A href="/platform">"Platform"</A> })}
                                 </nav>

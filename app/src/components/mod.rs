@@ -1,4 +1,5 @@
 pub mod accept;
+pub mod chart;
 pub mod feedback;
 pub mod header;
 pub mod local_time;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod authoring;
 pub mod exams;
+pub mod reports;
 
 use serde::{Deserialize, Serialize};
 use shared::{FlagStatus, FlagType, ReviewState, Role, SessionStatus, Severity};

@@ -13,6 +13,7 @@ pub mod not_found;
 pub mod password_reset;
 pub mod platform;
 pub mod player;
+pub mod reports;
 pub mod result;
 pub mod review;
 pub mod roster;

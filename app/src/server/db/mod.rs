@@ -24,6 +24,7 @@ pub mod passkeys;
 pub mod personal_data;
 pub mod platform_settings;
 pub mod question_versions;
+pub mod reports;
 pub mod retention;
 pub mod review_history;
 pub mod second_factor;

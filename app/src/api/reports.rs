@@ -1,0 +1,26 @@
+//! Reports for an exam's staff: thin doors onto [`crate::server::reports`].
+
+use crate::error::AppError;
+use crate::model::reports::{ExamReport, ReportableExam};
+use leptos::prelude::*;
+use shared::statistics::AttemptChoice;
+
+/// The exams the caller may read reports of.
+#[server(prefix = "/api", endpoint = "report_exams")]
+pub async fn report_exams() -> Result<Vec<ReportableExam>, AppError> {
+    use crate::server::{reports, respond, state};
+    respond(async { reports::reportable(&state()?).await }.await)
+}
+
+/// An exam's report and item analysis, over the chosen attempts of each candidate.
+#[server(prefix = "/api", endpoint = "exam_report")]
+pub async fn get_exam_report(exam_id: String, attempts: AttemptChoice) -> Result<ExamReport, AppError> {
+    use crate::server::{reports, respond, state};
+    respond(
+        async {
+            super::check_id(&exam_id)?;
+            reports::exam_report(&state()?, &exam_id, attempts).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,266 @@
+//! An exam's report for its staff (report viewers, coordinators, admins of its organisation):
+//! how many started and submitted, the distribution of scores and of time used, the pass rate,
+//! flags by type with what reviewers decided, and the item analysis of every question. The
+//! arithmetic is `shared::statistics`; this module reads the exam and picks the attempts.
+
+use super::db::{self, reports as store};
+use super::{auth, guard, AppState};
+use crate::error::AppError;
+use crate::model::reports::{Distribution, ExamReport, Figures, FlagRate, ItemRow, ReportableExam};
+use shared::question::QuestionContent;
+use shared::roles::REPORT_READERS;
+use shared::statistics::{self, AttemptChoice};
+use shared::{FlagStatus, FlagType, ReviewState};
+use std::collections::{BTreeMap, HashMap};
+
+const SCORE_BINS: usize = 10;
+const MINUTE_BINS: usize = 12;
+
+pub async fn reportable(state: &AppState) -> Result<Vec<ReportableExam>, AppError> {
+    let user = auth::current_user(state).await?;
+    Ok(store::reportable(&state.pool, &user.id)
+        .await?
+        .into_iter()
+        .map(|r| ReportableExam {
+            exam_id: r.id,
+            title: r.title,
+            org_name: r.org_name,
+            closes_at: r.closes_at,
+            submitted: r.submitted,
+        })
+        .collect())
+}
+
+fn figures(s: statistics::Summary) -> Figures {
+    Figures {
+        count: s.count,
+        mean: s.mean,
+        median: s.median,
+        sd: s.sd,
+        min: s.min,
+        max: s.max,
+    }
+}
+
+/// Which scored attempts count: per candidate their first, highest or last, or all of them.
+fn chosen(attempts: &[store::AttemptRow], choice: AttemptChoice) -> Vec<&store::AttemptRow> {
+    let scored = attempts
+        .iter()
+        .filter(|a| a.status == "COMPLETED" && percent(a).is_some());
+    if choice == AttemptChoice::All {
+        return scored.collect();
+    }
+    let mut best: BTreeMap<&str, &store::AttemptRow> = BTreeMap::new();
+    for a in scored {
+        let keep = match best.get(a.user_id.as_str()) {
+            None => true,
+            Some(held) => match choice {
+                AttemptChoice::First => a.attempt_no < held.attempt_no,
+                AttemptChoice::Last => a.attempt_no > held.attempt_no,
+                // The higher score; the earlier attempt on a tie.
+                _ => {
+                    percent(a) > percent(held)
+                        || (percent(a) == percent(held) && a.attempt_no < held.attempt_no)
+                }
+            },
+        };
+        if keep {
+            best.insert(&a.user_id, a);
+        }
+    }
+    best.into_values().collect()
+}
+
+fn percent(a: &store::AttemptRow) -> Option<f64> {
+    match (a.score, a.max_score) {
+        (Some(s), Some(m)) if m > 0.0 => Some(100.0 * s / m),
+        _ => None,
+    }
+}
+
+fn distribution(values: &[f64], from: f64, to: f64, bins: usize) -> Distribution {
+    Distribution {
+        from,
+        width: (to - from) / bins as f64,
+        counts: statistics::histogram(values, from, to, bins),
+    }
+}
+
+pub async fn exam_report(
+    state: &AppState,
+    exam_id: &str,
+    choice: AttemptChoice,
+) -> Result<ExamReport, AppError> {
+    let user = auth::current_user(state).await?;
+    let pool = &state.pool;
+    let exam = db::exams::find(pool, exam_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
+    guard::check(state, user, &exam.org_id, REPORT_READERS).await?;
+
+    let attempts = store::attempts(pool, exam_id).await?;
+    let count = |status: &str| attempts.iter().filter(|a| a.status == status).count() as i64;
+    let submitted = count("COMPLETED");
+    let counted = chosen(&attempts, choice);
+    let scores: Vec<f64> = counted.iter().filter_map(|a| percent(a)).collect();
+    let passed = counted.iter().filter(|a| a.passed == Some(1)).count();
+    let minutes: Vec<f64> = counted
+        .iter()
+        .filter_map(|a| {
+            a.submitted_at
+                .map(|at| at.saturating_sub(a.started_at) as f64 / 60_000.0)
+        })
+        .collect();
+    let longest = minutes
+        .iter()
+        .copied()
+        .fold(exam.duration_minutes.max(1) as f64, f64::max);
+
+    let (items, analysis) = item_analysis(pool, exam_id, &counted).await?;
+    let review = ReviewState::ALL
+        .iter()
+        .map(|s| {
+            let n = attempts.iter().filter(|a| a.review_state == s.as_str()).count() as i64;
+            (*s, n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    Ok(ExamReport {
+        exam_id: exam.id,
+        title: exam.title,
+        passing_score: exam.passing_score,
+        choice,
+        started: attempts.len() as i64,
+        submitted,
+        auto_submitted: attempts
+            .iter()
+            .filter(|a| a.status == "COMPLETED" && a.auto_submitted != 0)
+            .count() as i64,
+        in_progress: count("IN_PROGRESS"),
+        counted: counted.len(),
+        scores: statistics::summary(&scores).map(figures),
+        score_bins: distribution(&scores, 0.0, 100.0, SCORE_BINS),
+        passed,
+        pass_rate: (!counted.is_empty()).then(|| 100.0 * passed as f64 / counted.len() as f64),
+        minutes: statistics::summary(&minutes).map(figures),
+        minute_bins: distribution(&minutes, 0.0, longest.ceil(), MINUTE_BINS),
+        flags: flag_rates(pool, exam_id).await?,
+        review,
+        alpha: analysis.test.alpha,
+        error_ratio: analysis.test.error_ratio,
+        standard_error: analysis.test.standard_error,
+        items,
+        few_attempts: counted.len() < statistics::FEW_ATTEMPTS,
+    })
+}
+
+/// Each question the counted attempts were asked, in the order first met, with its figures.
+async fn item_analysis(
+    pool: &sqlx::AnyPool,
+    exam_id: &str,
+    counted: &[&store::AttemptRow],
+) -> Result<(Vec<ItemRow>, statistics::Analysis), AppError> {
+    let versions: HashMap<String, store::VersionRow> = store::versions(pool, exam_id)
+        .await?
+        .into_iter()
+        .map(|v| (v.id.clone(), v))
+        .collect();
+    let points_of = |version_id: &str| -> f64 {
+        versions
+            .get(version_id)
+            .and_then(|v| serde_json::from_str::<QuestionContent>(&v.content_json).ok())
+            .map_or(0.0, |c| c.points)
+    };
+    let row_of: HashMap<&str, usize> = counted
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    // Items in the order first met; a question's marks scaled to the most points any of its
+    // versions carried, so a version worth other points still compares.
+    let mut order: Vec<String> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut max: Vec<f64> = Vec::new();
+    let mut first_version: Vec<String> = Vec::new();
+    let mut cells: Vec<(usize, usize, f64, f64)> = Vec::new();
+    for m in store::marks(pool, exam_id).await? {
+        let Some(&row) = row_of.get(m.session_id.as_str()) else {
+            continue;
+        };
+        let item = *index.entry(m.question_id.clone()).or_insert_with(|| {
+            order.push(m.question_id.clone());
+            max.push(0.0);
+            first_version.push(m.version_id.clone());
+            order.len() - 1
+        });
+        let worth = points_of(&m.version_id);
+        if let Some(top) = max.get_mut(item) {
+            *top = top.max(worth);
+        }
+        // An essay not graded yet has no mark: it does not count.
+        let awarded = if m.answered == 0 { Some(0.0) } else { m.points };
+        if let Some(p) = awarded {
+            cells.push((row, item, p, worth));
+        }
+    }
+    let mut rows = vec![vec![None; order.len()]; counted.len()];
+    for (row, item, awarded, worth) in cells {
+        let top = max.get(item).copied().unwrap_or(0.0);
+        let mark = if worth > 0.0 { awarded / worth * top } else { 0.0 };
+        if let Some(cell) = rows.get_mut(row).and_then(|r| r.get_mut(item)) {
+            *cell = Some(mark);
+        }
+    }
+    let analysis = statistics::analyse(&max, &rows);
+    let items = order
+        .into_iter()
+        .zip(analysis.items.iter())
+        .enumerate()
+        .map(|(i, (question_id, stats))| {
+            let version = first_version.get(i).and_then(|v| versions.get(v));
+            ItemRow {
+                number: i + 1,
+                question_id,
+                title: version.map(|v| v.title.clone()).unwrap_or_default(),
+                kind: version.map(|v| v.kind.clone()).unwrap_or_default(),
+                max_points: max.get(i).copied().unwrap_or(0.0),
+                attempts: stats.attempts,
+                facility: stats.facility,
+                sd: stats.sd,
+                discrimination: stats.discrimination,
+                efficiency: stats.efficiency,
+                concerns: stats.concerns(),
+            }
+        })
+        .collect();
+    Ok((items, analysis))
+}
+
+async fn flag_rates(pool: &sqlx::AnyPool, exam_id: &str) -> Result<Vec<FlagRate>, AppError> {
+    let flagged: HashMap<String, i64> = store::flagged_attempts(pool, exam_id)
+        .await?
+        .into_iter()
+        .collect();
+    let counts = store::flags(pool, exam_id).await?;
+    Ok(FlagType::ALL
+        .iter()
+        .filter_map(|t| {
+            let of_type: Vec<_> = counts.iter().filter(|c| c.flag_type == t.as_str()).collect();
+            let with = |s: FlagStatus| {
+                of_type
+                    .iter()
+                    .filter(|c| c.status == s.as_str())
+                    .map(|c| c.flags)
+                    .sum::<i64>()
+            };
+            let flags: i64 = of_type.iter().map(|c| c.flags).sum();
+            (flags > 0).then(|| FlagRate {
+                flag_type: *t,
+                flags,
+                attempts: flagged.get(t.as_str()).copied().unwrap_or(0),
+                confirmed: with(FlagStatus::Confirmed),
+                dismissed: with(FlagStatus::Dismissed),
+            })
+        })
+        .collect())
+}

@@ -1,0 +1,266 @@
+//! An exam's report against numbers worked out by hand: five candidates' submitted attempts at
+//! three questions worth 1, 1 and 2 points (the example in `shared::statistics`'s tests), laid
+//! into the database as the player and grader would leave them, then read back through
+//! `exam_report` over HTTP.
+
+mod common;
+
+use common::{message, TestApp};
+use serde_json::{json, Value};
+
+/// Marks per candidate for items worth 1, 1 and 2 (hand-worked in `shared::statistics`).
+const MARKS: [[f64; 3]; 5] = [
+    [1.0, 1.0, 2.0],
+    [1.0, 0.0, 2.0],
+    [0.0, 1.0, 1.0],
+    [1.0, 0.0, 0.0],
+    [0.0, 0.0, 1.0],
+];
+
+async fn exec(app: &TestApp, sql: &str, binds: &[Value]) {
+    let mut q = sqlx::query(sql);
+    for b in binds {
+        q = match b {
+            Value::String(s) => q.bind(s.clone()),
+            Value::Number(n) if n.is_i64() => q.bind(n.as_i64().unwrap()),
+            Value::Number(n) => q.bind(n.as_f64().unwrap()),
+            Value::Null => q.bind(None::<String>),
+            other => panic!("unsupported bind {other}"),
+        };
+    }
+    q.execute(&app.pool).await.unwrap();
+}
+
+/// Three question versions worth 1, 1 and 2 points, shaped like the demo bank's.
+async fn versions(app: &TestApp, bank_id: &str) -> Vec<(String, String)> {
+    let template: String = sqlx::query_scalar("SELECT content_json FROM question_versions LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    for (i, points) in [1.0, 1.0, 2.0].into_iter().enumerate() {
+        let (q, v) = (format!("rq-{i}"), format!("rv-{i}"));
+        let mut content: Value = serde_json::from_str(&template).unwrap();
+        content["points"] = json!(points);
+        exec(
+            app,
+            "INSERT INTO questions (id, bank_id, kind, stem, points, position, created_at) VALUES ($1, $2, 'SINGLE_CHOICE', 'x', 1, 0, 0)",
+            &[json!(q), json!(bank_id)],
+        )
+        .await;
+        exec(
+            app,
+            "INSERT INTO question_versions (id, question_id, version_no, status, kind, title, difficulty, content_json, created_at, updated_at) \
+             VALUES ($1, $2, 1, 'APPROVED', 'SINGLE_CHOICE', $3, 'MEDIUM', $4, 0, 0)",
+            &[json!(v), json!(q), json!(format!("Question {}", i + 1)), json!(content.to_string())],
+        )
+        .await;
+        out.push((q, v));
+    }
+    out
+}
+
+/// A candidate's submitted attempt with these marks; `attempt_no` and minutes used as given.
+async fn attempt(
+    app: &TestApp,
+    exam_id: &str,
+    who: usize,
+    no: i64,
+    marks: &[f64; 3],
+    items: &[(String, String)],
+) {
+    let user = format!("ru-{who}");
+    let enrollment = format!("re-{who}");
+    if no == 1 {
+        exec(
+            app,
+            "INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)",
+            &[json!(user), json!(format!("r{who}@x.test")), json!(format!("Candidate {who}"))],
+        )
+        .await;
+        exec(
+            app,
+            "INSERT INTO enrollments (id, exam_id, user_id, status, created_at) VALUES ($1, $2, $3, 'COMPLETED', 0)",
+            &[json!(enrollment), json!(exam_id), json!(user)],
+        )
+        .await;
+    }
+    let session = format!("rs-{who}-{no}");
+    let score: f64 = marks.iter().sum();
+    let started = 1_000_000 * (no + 1);
+    exec(
+        app,
+        "INSERT INTO exam_sessions (id, exam_id, enrollment_id, user_id, attempt_no, status, started_at, deadline_at, \
+           submitted_at, score, max_score, passed, org_id) \
+         VALUES ($1, $2, $3, $4, $5, 'COMPLETED', $6, $7, $8, $9, 4.0, $10, (SELECT org_id FROM exams WHERE id = $2))",
+        &[
+            json!(session),
+            json!(exam_id),
+            json!(enrollment),
+            json!(user),
+            json!(no),
+            json!(started),
+            json!(started + 3_600_000),
+            // 10 minutes per candidate number, plus one.
+            json!(started + 60_000 * (10 * who as i64 + 1)),
+            json!(score),
+            json!(i64::from(score >= 2.0)),
+        ],
+    )
+    .await;
+    for (i, ((q, v), m)) in items.iter().zip(marks).enumerate() {
+        exec(
+            app,
+            "INSERT INTO attempt_questions (session_id, position, question_id, version_id) VALUES ($1, $2, $3, $4)",
+            &[json!(session), json!(i as i64), json!(q), json!(v)],
+        )
+        .await;
+        exec(
+            app,
+            "INSERT INTO answers (id, session_id, question_id, value_json, version, updated_at, points_awarded) \
+             VALUES ($1, $2, $3, '\"a\"', 1, 0, $4)",
+            &[json!(format!("{session}-{i}")), json!(session), json!(q), json!(*m)],
+        )
+        .await;
+    }
+}
+
+fn close(v: &Value, want: f64) {
+    let got = v.as_f64().unwrap_or_else(|| panic!("a number, not {v}"));
+    assert!((got - want).abs() < 1e-3, "{got} is not {want}");
+}
+
+#[tokio::test]
+async fn the_report_matches_the_hand_worked_example() {
+    let (app, seeded) = TestApp::start("reports").await;
+    let bank: String = sqlx::query_scalar("SELECT bank_id FROM exams WHERE id = $1")
+        .bind(&seeded.exam_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let items = versions(&app, &bank).await;
+    for (who, marks) in MARKS.iter().enumerate() {
+        attempt(&app, &seeded.exam_id, who, 1, marks, &items).await;
+    }
+    // Candidate 4 tried again and did better: counted only when every (or the last, or the
+    // highest) attempt counts.
+    attempt(&app, &seeded.exam_id, 4, 2, &[1.0, 1.0, 2.0], &items).await;
+
+    let viewer = app.signed_in("reports@demo.vigil.test").await;
+    let (status, r) = app
+        .call(
+            &viewer,
+            "exam_report",
+            &[("exam_id", &seeded.exam_id), ("attempts", "FIRST")],
+        )
+        .await;
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["counted"], 5);
+    assert_eq!(r["few_attempts"], true, "5 attempts are too few to mean much");
+    let rows: Vec<&Value> = r["items"].as_array().unwrap().iter().collect();
+    assert_eq!(rows.len(), 3);
+    close(&rows[0]["facility"], 60.0);
+    close(&rows[0]["sd"], 54.772);
+    close(&rows[0]["discrimination"], 8.006);
+    close(&rows[0]["efficiency"], 9.091);
+    assert_eq!(rows[0]["concerns"], json!(["LOW_DISCRIMINATION"]));
+    close(&rows[2]["discrimination"], 42.258);
+    close(&rows[2]["efficiency"], 50.0);
+    assert_eq!(rows[2]["concerns"], json!([]));
+    assert_eq!(rows[2]["max_points"], 2.0);
+    close(&r["alpha"], 35.294);
+    close(&r["error_ratio"], 80.440);
+    close(&r["standard_error"], 1.04881);
+    // Scores 100, 75, 50, 25, 25 %: mean 55, median 50; passes at 2 of 4 points: 3 of 5.
+    close(&r["scores"]["mean"], 55.0);
+    close(&r["scores"]["median"], 50.0);
+    close(&r["pass_rate"], 60.0);
+    assert_eq!(r["score_bins"]["counts"], json!([0, 0, 2, 0, 0, 1, 0, 1, 0, 1]));
+    // Minutes used 1, 11, 21, 31, 41.
+    close(&r["minutes"]["median"], 21.0);
+    assert_eq!(r["started"], 6);
+    assert_eq!(r["submitted"], 6);
+
+    // Which attempts count.
+    for (choice, counted, mean) in [("LAST", 5, 70.0), ("HIGHEST", 5, 70.0), ("ALL", 6, 62.5)] {
+        let (status, r) = app
+            .call(
+                &viewer,
+                "exam_report",
+                &[("exam_id", &seeded.exam_id), ("attempts", choice)],
+            )
+            .await;
+        assert_eq!(status, 200, "{r}");
+        assert_eq!(r["counted"], counted, "{choice}");
+        close(&r["scores"]["mean"], mean);
+    }
+    let (status, _) = app
+        .call(
+            &viewer,
+            "exam_report",
+            &[("exam_id", &seeded.exam_id), ("attempts", "BEST")],
+        )
+        .await;
+    assert_eq!(status, 400, "an unknown choice is refused");
+}
+
+#[tokio::test]
+async fn only_report_readers_of_the_exams_organisation_read_it() {
+    let (app, seeded) = TestApp::start("reports_access").await;
+    for email in [
+        "candidate@demo.vigil.test",
+        "reviewer@demo.vigil.test",
+        "author@demo.vigil.test",
+    ] {
+        let who = app.signed_in(email).await;
+        let (status, body) = app
+            .call(
+                &who,
+                "exam_report",
+                &[("exam_id", &seeded.exam_id), ("attempts", "HIGHEST")],
+            )
+            .await;
+        assert_eq!(status, 403, "{email}: {body}");
+    }
+    for email in [
+        "reports@demo.vigil.test",
+        "coordinator@demo.vigil.test",
+        "admin@demo.vigil.test",
+    ] {
+        let who = app.signed_in(email).await;
+        let (status, body) = app
+            .call(
+                &who,
+                "exam_report",
+                &[("exam_id", &seeded.exam_id), ("attempts", "HIGHEST")],
+            )
+            .await;
+        assert_eq!(status, 200, "{email}: {body}");
+        let (_, list) = app.call(&who, "report_exams", &[]).await;
+        assert!(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["exam_id"] == seeded.exam_id.as_str()),
+            "{email}: {list}"
+        );
+    }
+    let (_, list) = app
+        .call(
+            &app.signed_in("candidate@demo.vigil.test").await,
+            "report_exams",
+            &[],
+        )
+        .await;
+    assert_eq!(list, json!([]));
+    let viewer = app.signed_in("reports@demo.vigil.test").await;
+    let (status, body) = app
+        .call(
+            &viewer,
+            "exam_report",
+            &[("exam_id", "no-such-exam"), ("attempts", "HIGHEST")],
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
+    assert!(message(&body).contains("no such exam"));
+}
