@@ -6,7 +6,7 @@ const { hydrated, signIn } = require('./helpers');
 
 test('a report viewer opens an exam report and chooses which attempts count', async ({ page }) => {
   await signIn(page, 'reports@demo.vigil.test');
-  await page.getByRole('link', { name: 'Reports' }).click();
+  await page.getByRole('link', { name: 'Reports', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Reports', exact: true })).toBeVisible();
   await page.getByTestId('report-exams').getByRole('link', { name: 'Networking Fundamentals' }).click();
   await expect(page.getByRole('heading', { name: 'Report: Networking Fundamentals' })).toBeVisible();
@@ -26,7 +26,7 @@ test('a report viewer opens an exam report and chooses which attempts count', as
 test('a candidate has no reports', async ({ page }) => {
   await signIn(page, 'candidate@demo.vigil.test');
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Reports' })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Reports', exact: true })).toHaveCount(0);
   await page.goto('/reports');
   await hydrated(page);
   await expect(page.getByText('No exam to report on yet')).toBeVisible();
