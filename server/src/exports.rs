@@ -1,34 +1,36 @@
-//! Downloads, so plain routes rather than server functions:
-//! `GET /exports/exams/{exam_id}/sessions.csv`, an exam's attempts with their review outcome,
-//! for the exam's staff; `GET /exports/my-data.json`, everything Vigil holds about the
-//! signed-in person, for them.
+//! Downloads, so plain routes rather than server functions: an exam's attempts
+//! (`sessions.csv`), its flags (`flags.csv`) and its item analysis (`items.csv`) for its staff,
+//! and `GET /exports/my-data.json`, everything Vigil holds about the signed-in person, for them.
 
 use crate::routes::ServerState;
 use app::error::AppError;
-use app::server::{auth, db, export, guard, privacy};
-use axum::extract::{Path, State};
+use app::server::db::exams::ExamRow;
+use app::server::{auth, db, export, guard, privacy, reports, AppState};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use shared::statistics::AttemptChoice;
 
-pub async fn sessions_csv(
-    State(state): State<ServerState>,
-    Path(exam_id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    let app = state.app;
-    let result = async {
-        if exam_id.len() > 64 {
-            return Err(AppError::Invalid("That exam id is malformed.".into()));
-        }
-        let user = auth::user_for_token(&app, auth::token_from_headers(&app, &headers)).await?;
-        let exam = db::exams::find(&app.pool, &exam_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
-        guard::check(&app, user, &exam.org_id, export::SESSION_EXPORTERS).await?;
-        let csv = export::sessions_csv(&app.pool, &exam.id).await?;
-        Ok((exam, csv))
+/// The exam, and the signed-in caller if they hold one of `allowed` in its organisation.
+async fn exam_for(
+    app: &AppState,
+    headers: &HeaderMap,
+    exam_id: &str,
+    allowed: &[shared::Role],
+) -> Result<(db::users::UserRow, ExamRow), AppError> {
+    if exam_id.len() > 64 {
+        return Err(AppError::Invalid("That exam id is malformed.".into()));
     }
-    .await;
+    let user = auth::user_for_token(app, auth::token_from_headers(app, headers)).await?;
+    let exam = db::exams::find(&app.pool, exam_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
+    let caller = guard::check(app, user, &exam.org_id, allowed).await?;
+    Ok((caller.user, exam))
+}
+
+/// A CSV download named after the exam.
+fn csv_file(result: Result<(ExamRow, String), AppError>, what: &str) -> Response {
     match result {
         Ok((exam, csv)) => {
             let name: String = exam
@@ -36,7 +38,7 @@ pub async fn sessions_csv(
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
                 .collect();
-            let disposition = format!("attachment; filename=\"{name}-sessions.csv\"");
+            let disposition = format!("attachment; filename=\"{name}-{what}.csv\"");
             (
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -48,6 +50,63 @@ pub async fn sessions_csv(
         }
         Err(e) => e.into_response(),
     }
+}
+
+pub async fn sessions_csv(
+    State(state): State<ServerState>,
+    Path(exam_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let app = state.app;
+    let result = async {
+        let (_, exam) = exam_for(&app, &headers, &exam_id, export::SESSION_EXPORTERS).await?;
+        let csv = export::sessions_csv(&app.pool, &exam.id).await?;
+        Ok((exam, csv))
+    }
+    .await;
+    csv_file(result, "sessions")
+}
+
+pub async fn flags_csv(
+    State(state): State<ServerState>,
+    Path(exam_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let app = state.app;
+    let result = async {
+        let (_, exam) = exam_for(&app, &headers, &exam_id, export::SESSION_EXPORTERS).await?;
+        let csv = export::flags_csv(&app.pool, &exam.id).await?;
+        Ok((exam, csv))
+    }
+    .await;
+    csv_file(result, "flags")
+}
+
+#[derive(serde::Deserialize)]
+pub struct ItemsQuery {
+    attempts: Option<String>,
+}
+
+pub async fn items_csv(
+    State(state): State<ServerState>,
+    Path(exam_id): Path<String>,
+    Query(query): Query<ItemsQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let app = state.app;
+    let result = async {
+        let choice = match query.attempts.as_deref() {
+            None => AttemptChoice::Highest,
+            Some(text) => text
+                .parse()
+                .map_err(|_| AppError::Invalid("attempts must be FIRST, HIGHEST, LAST or ALL.".into()))?,
+        };
+        let (user, exam) = exam_for(&app, &headers, &exam_id, shared::roles::REPORT_READERS).await?;
+        let report = reports::report_for(&app, user, &exam.id, choice).await?;
+        Ok((exam, export::items_csv(&report)))
+    }
+    .await;
+    csv_file(result, "items")
 }
 
 pub async fn my_data(State(state): State<ServerState>, headers: HeaderMap) -> Response {

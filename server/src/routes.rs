@@ -51,6 +51,8 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
         .route("/ws/telemetry/{session_id}", get(crate::telemetry_ws::upgrade))
         .route("/api/review/live", get(crate::review_live::stream))
         .route("/exports/exams/{exam_id}/sessions.csv", get(crate::exports::sessions_csv))
+        .route("/exports/exams/{exam_id}/flags.csv", get(crate::exports::flags_csv))
+        .route("/exports/exams/{exam_id}/items.csv", get(crate::exports::items_csv))
         .route("/exports/my-data.json", get(crate::exports::my_data))
         .route(
             "/api/banks/{bank_id}/import",

@@ -160,6 +160,11 @@ const ROUTES: &[(&str, Who)] = &[
         "/exports/exams/{exam_id}/sessions.csv",
         Through("exam: exporters"),
     ),
+    ("/exports/exams/{exam_id}/flags.csv", Through("exam: exporters")),
+    (
+        "/exports/exams/{exam_id}/items.csv",
+        Through("exam: report readers (reports.rs)"),
+    ),
     ("/exports/my-data.json", SignedIn),
     (
         "/files/{file_id}",

@@ -204,6 +204,102 @@ async fn the_report_matches_the_hand_worked_example() {
     assert_eq!(status, 400, "an unknown choice is refused");
 }
 
+/// A CSV download, parsed as a spreadsheet would read it: the header, then the rows.
+async fn csv_rows(client: &reqwest::Client, url: &str) -> (u16, Vec<csv::StringRecord>) {
+    let r = client.get(url).send().await.unwrap();
+    let status = r.status().as_u16();
+    let body = r.text().await.unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body.trim_start_matches('\u{feff}').as_bytes());
+    let rows = if status == 200 {
+        reader.records().map(|r| r.expect("well-formed CSV")).collect()
+    } else {
+        Vec::new()
+    };
+    (status, rows)
+}
+
+fn column(rows: &[csv::StringRecord], name: &str) -> usize {
+    rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no {name} in {:?}", rows[0]))
+}
+
+#[tokio::test]
+async fn results_items_and_flags_download_as_csv() {
+    let (app, seeded) = TestApp::start("reports_csv").await;
+    let bank: String = sqlx::query_scalar("SELECT bank_id FROM exams WHERE id = $1")
+        .bind(&seeded.exam_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let items = versions(&app, &bank).await;
+    for (who, marks) in MARKS.iter().enumerate() {
+        attempt(&app, &seeded.exam_id, who, 1, marks, &items).await;
+    }
+    // A name a spreadsheet could trip on: a comma, quotes, a line break, a formula.
+    let tricky = "Doe, \"Jo\"\n=HYPERLINK(\"x\")";
+    exec(
+        &app,
+        "UPDATE users SET display_name = $1 WHERE id = 'ru-0'",
+        &[json!(tricky)],
+    )
+    .await;
+    exec(
+        &app,
+        "INSERT INTO flags (id, session_id, flag_type, severity, evidence_json, status, raised_at, resolution) \
+         VALUES ('rf-1', 'rs-1-1', 'COPY_PASTE', 'MEDIUM', '{}', 'CONFIRMED', 1796112000000, 'pasted, \"clearly\"')",
+        &[],
+    )
+    .await;
+    let viewer = app.signed_in("reports@demo.vigil.test").await;
+    let base = format!("{}/exports/exams/{}", app.base, seeded.exam_id);
+
+    let (status, rows) = csv_rows(&viewer, &format!("{base}/sessions.csv")).await;
+    assert_eq!(status, 200);
+    assert_eq!(rows.len(), 6, "a header and five attempts");
+    let (name, email, passed, minutes) = (
+        column(&rows, "candidate"),
+        column(&rows, "email"),
+        column(&rows, "passed"),
+        column(&rows, "minutes_used"),
+    );
+    let first = rows.iter().find(|r| &r[email] == "r0@x.test").unwrap();
+    assert_eq!(&first[name], tricky, "the name survives the round trip");
+    assert_eq!((&first[passed], &first[minutes]), ("yes", "1.0"));
+    let last = rows.iter().find(|r| &r[email] == "r4@x.test").unwrap();
+    assert_eq!((&last[passed], &last[minutes]), ("no", "41.0"));
+
+    let (status, rows) = csv_rows(&viewer, &format!("{base}/items.csv?attempts=FIRST")).await;
+    assert_eq!(status, 200);
+    assert_eq!(rows.len(), 4);
+    let (facility, discrimination, check) = (
+        column(&rows, "facility_percent"),
+        column(&rows, "discrimination_index"),
+        column(&rows, "needs_checking"),
+    );
+    assert_eq!((&rows[1][facility], &rows[1][discrimination]), ("60.00", "8.01"));
+    assert_eq!(&rows[1][check], "LOW_DISCRIMINATION");
+    assert_eq!(&rows[3][discrimination], "42.26");
+    let (status, _) = csv_rows(&viewer, &format!("{base}/items.csv?attempts=BEST")).await;
+    assert_eq!(status, 400);
+
+    let (status, rows) = csv_rows(&viewer, &format!("{base}/flags.csv")).await;
+    assert_eq!(status, 200);
+    assert_eq!(rows.len(), 2);
+    assert_eq!(&rows[1][column(&rows, "flag_type")], "COPY_PASTE");
+    assert_eq!(&rows[1][column(&rows, "resolution")], "pasted, \"clearly\"");
+    assert_eq!(&rows[1][column(&rows, "raised_at_utc")], "2026-12-01T08:00:00Z");
+
+    let candidate = app.signed_in("candidate@demo.vigil.test").await;
+    for file in ["sessions.csv", "items.csv", "flags.csv"] {
+        let (status, _) = csv_rows(&candidate, &format!("{base}/{file}")).await;
+        assert_eq!(status, 403, "{file}");
+    }
+}
+
 #[tokio::test]
 async fn only_report_readers_of_the_exams_organisation_read_it() {
     let (app, seeded) = TestApp::start("reports_access").await;

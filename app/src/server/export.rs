@@ -48,6 +48,8 @@ pub async fn sessions_csv(pool: &AnyPool, exam_id: &str) -> Result<String, AppEr
         "score",
         "max_score",
         "percentage",
+        "passed",
+        "minutes_used",
         "review_outcome",
     ]
     .iter()
@@ -74,6 +76,14 @@ pub async fn sessions_csv(pool: &AnyPool, exam_id: &str) -> Result<String, AppEr
             s.score.map(|v| v.to_string()).unwrap_or_default(),
             s.max_score.map(|v| v.to_string()).unwrap_or_default(),
             percentage,
+            match s.passed {
+                Some(1) => "yes".into(),
+                Some(_) => "no".into(),
+                None => String::new(),
+            },
+            s.submitted_at
+                .map(|at| format!("{:.1}", at.saturating_sub(s.started_at) as f64 / 60_000.0))
+                .unwrap_or_default(),
             outcome,
         ];
         fields.extend(FlagType::ALL.iter().map(|t| {
@@ -84,6 +94,73 @@ pub async fn sessions_csv(pool: &AnyPool, exam_id: &str) -> Result<String, AppEr
                 .to_string()
         }));
         out.push_str(&row(&fields));
+    }
+    Ok(out)
+}
+
+/// The item analysis of an exam's report: one row per question.
+pub fn items_csv(report: &crate::model::reports::ExamReport) -> String {
+    let num = |v: Option<f64>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+    let mut out = String::from("\u{feff}");
+    out.push_str(&row(&[
+        "number",
+        "question",
+        "kind",
+        "max_points",
+        "attempts",
+        "facility_percent",
+        "sd_percent",
+        "discrimination_index",
+        "discriminative_efficiency",
+        "needs_checking",
+    ]
+    .map(String::from)));
+    for item in &report.items {
+        out.push_str(&row(&[
+            item.number.to_string(),
+            item.title.clone(),
+            item.kind.clone(),
+            item.max_points.to_string(),
+            item.attempts.to_string(),
+            num(item.facility),
+            num(item.sd),
+            num(item.discrimination),
+            num(item.efficiency),
+            item.concerns
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ]));
+    }
+    out
+}
+
+/// Every flag raised in an exam: whose attempt, what, how severe, and what reviewers decided.
+pub async fn flags_csv(pool: &AnyPool, exam_id: &str) -> Result<String, AppError> {
+    let mut out = String::from("\u{feff}");
+    out.push_str(&row(&[
+        "candidate",
+        "email",
+        "attempt",
+        "flag_type",
+        "severity",
+        "raised_at_utc",
+        "status",
+        "resolution",
+    ]
+    .map(String::from)));
+    for f in db::flags::for_export(pool, exam_id).await? {
+        out.push_str(&row(&[
+            f.candidate_name,
+            f.candidate_email,
+            f.attempt_no.to_string(),
+            f.flag_type,
+            f.severity,
+            iso_utc(f.raised_at),
+            f.status,
+            f.resolution.unwrap_or_default(),
+        ]));
     }
     Ok(out)
 }

@@ -92,6 +92,16 @@ pub async fn exam_report(
     choice: AttemptChoice,
 ) -> Result<ExamReport, AppError> {
     let user = auth::current_user(state).await?;
+    report_for(state, user, exam_id, choice).await
+}
+
+/// The report, for `user` if they may read it (the CSV download signs them in itself).
+pub async fn report_for(
+    state: &AppState,
+    user: db::users::UserRow,
+    exam_id: &str,
+    choice: AttemptChoice,
+) -> Result<ExamReport, AppError> {
     let pool = &state.pool;
     let exam = db::exams::find(pool, exam_id)
         .await?

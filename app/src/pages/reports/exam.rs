@@ -67,6 +67,14 @@ fn Report(report: ExamReport) -> impl IntoView {
                 view! { <a href=format!("{base}?attempts={}", c.as_str()) aria-current=current>{c.label()}</a> }
             }).collect_view()}
         </nav>
+        <p class="downloads" data-testid="downloads">
+            "Download (CSV): "
+            <a href=format!("/exports/exams/{}/sessions.csv", r.exam_id) download="">"results, one row per attempt"</a>
+            " · "
+            <a href=format!("/exports/exams/{}/items.csv?attempts={}", r.exam_id, r.choice.as_str()) download="">"item analysis"</a>
+            " · "
+            <a href=format!("/exports/exams/{}/flags.csv", r.exam_id) download="">"flags"</a>
+        </p>
         {r.few_attempts.then(|| view! {
             <p class="notice notice-warning" role="status" data-testid="few-attempts">
                 {format!("Only {} attempt(s) count here. With fewer than {} the statistics below say little about the questions.", r.counted, shared::statistics::FEW_ATTEMPTS)}

@@ -159,3 +159,28 @@ pub async fn confirmed_per_type<'e>(
     .fetch_all(db)
     .await
 }
+
+#[derive(Debug, Clone, FromRow)]
+pub struct FlagExportRow {
+    pub candidate_name: String,
+    pub candidate_email: String,
+    pub attempt_no: i64,
+    pub flag_type: String,
+    pub severity: String,
+    pub raised_at: i64,
+    pub status: String,
+    pub resolution: Option<String>,
+}
+
+/// Every flag of an exam's attempts, for the staff's CSV.
+pub async fn for_export<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<FlagExportRow>> {
+    sqlx::query_as(
+        "SELECT u.display_name AS candidate_name, u.email AS candidate_email, s.attempt_no, f.flag_type, \
+         f.severity, f.raised_at, f.status, f.resolution FROM flags f \
+         JOIN exam_sessions s ON s.id = f.session_id JOIN users u ON u.id = s.user_id \
+         WHERE s.exam_id = $1 ORDER BY u.email, s.attempt_no, f.raised_at, f.id",
+    )
+    .bind(exam_id)
+    .fetch_all(db)
+    .await
+}

@@ -344,9 +344,11 @@ pub struct ExportRow {
     pub candidate_name: String,
     pub candidate_email: String,
     pub attempt_no: i64,
+    pub started_at: i64,
     pub submitted_at: Option<i64>,
     pub score: Option<f64>,
     pub max_score: Option<f64>,
+    pub passed: Option<i64>,
     pub review_state: String,
 }
 
@@ -354,7 +356,7 @@ pub struct ExportRow {
 pub async fn for_export<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<ExportRow>> {
     sqlx::query_as(
         "SELECT s.id, u.display_name AS candidate_name, u.email AS candidate_email, s.attempt_no, \
-         s.submitted_at, s.score, s.max_score, s.review_state FROM exam_sessions s \
+         s.started_at, s.submitted_at, s.score, s.max_score, s.passed, s.review_state FROM exam_sessions s \
          JOIN users u ON u.id = s.user_id WHERE s.exam_id = $1 ORDER BY u.email, s.attempt_no",
     )
     .bind(exam_id)
