@@ -1,6 +1,7 @@
 #![recursion_limit = "256"]
 //! `vigil`: serves the app. `vigil --demo` seeds demo data first; `vigil seed-demo` only seeds;
-//! `vigil seed-load N` and `vigil seed-review [SESSIONS [EVENTS]]` seed data for the benchmarks.
+//! `vigil seed-load N`, `vigil seed-review [SESSIONS [EVENTS]]` and
+//! `vigil seed-report [ATTEMPTS [QUESTIONS]]` seed data for the benchmarks.
 
 mod bank_files;
 mod config;
@@ -30,7 +31,7 @@ enum StartError {
     Mail(#[from] app::server::mail::MailError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
-    #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N, seed-review [SESSIONS [EVENTS]] or nothing")]
+    #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N, seed-review [SESSIONS [EVENTS]], seed-report [ATTEMPTS [QUESTIONS]] or nothing")]
     Usage(String),
 }
 
@@ -47,6 +48,7 @@ async fn run() -> Result<(), StartError> {
     let mut serve = true;
     let mut load_candidates = None;
     let mut review_scale = None;
+    let mut report_scale = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -69,6 +71,16 @@ async fn run() -> Result<(), StartError> {
                     }),
                 };
                 review_scale = Some((number(100_000)?, number(100)?));
+                serve = false;
+            }
+            "seed-report" => {
+                let mut number = |default| match args.next() {
+                    None => Ok(default),
+                    Some(n) => n.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        StartError::Usage(format!("seed-report needs positive numbers, got {n:?}"))
+                    }),
+                };
+                report_scale = Some((number(10_000)?, number(50)?));
                 serve = false;
             }
             other => return Err(StartError::Usage(other.to_string())),
@@ -101,6 +113,19 @@ async fn run() -> Result<(), StartError> {
             events = seeded.events,
             seconds = started.elapsed().as_secs(),
             "review queue seeded at scale"
+        );
+    }
+    if let Some((attempts, questions)) = report_scale {
+        let started = std::time::Instant::now();
+        let seeded = app::server::report_seed::seed_report(&pool, attempts, questions)
+            .await
+            .map_err(StartError::Seed)?;
+        tracing::info!(
+            exam_id = %seeded.exam_id,
+            attempts = seeded.attempts,
+            questions = seeded.questions,
+            seconds = started.elapsed().as_secs(),
+            "an exam seeded at scale for the report"
         );
     }
     if !serve {

@@ -26,6 +26,7 @@ pub mod password_reset;
 pub mod platform;
 pub mod privacy;
 pub mod render;
+pub mod report_seed;
 pub mod reports;
 pub mod retention;
 pub mod review;

@@ -1,0 +1,79 @@
+//! `report-bench`: how long an exam's report takes at scale, on a database seeded by
+//! `vigil seed-report` (see `bench/report.sh`). It times `app::server::reports::compute`, the
+//! function the report page's server function calls once it has checked the caller, and prints
+//! one JSON line per choice of attempts: p50, p99 and max in milliseconds.
+//!
+//!   report-bench --database-url URL [--iterations 20]
+
+use app::server::{db, report_seed, reports};
+use shared::statistics::AttemptChoice;
+use std::time::Instant;
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("report-bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).copied().unwrap_or(0.0)
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let mut database_url = None;
+    let mut iterations = 20usize;
+    let mut it = std::env::args().skip(1);
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--database-url" => database_url = it.next(),
+            "--iterations" => {
+                iterations = it
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or("--iterations needs a number")?
+            }
+            other => return Err(format!("unknown argument {other}").into()),
+        }
+    }
+    let pool = db::connect_and_migrate(&database_url.ok_or("--database-url is required")?, 4).await?;
+    let org_id = db::orgs::org_id_by_slug(&pool, report_seed::REPORT_SCALE_SLUG)
+        .await?
+        .ok_or("no report-scale data: run `vigil seed-report` first")?;
+    let exam_id: String =
+        sqlx::query_scalar("SELECT id FROM exams WHERE org_id = $1 ORDER BY created_at, id LIMIT 1")
+            .bind(&org_id)
+            .fetch_one(&pool)
+            .await?;
+    for choice in [AttemptChoice::Highest, AttemptChoice::All] {
+        let mut ms = Vec::with_capacity(iterations);
+        let mut last = None;
+        for _ in 0..iterations {
+            let exam = db::exams::find(&pool, &exam_id)
+                .await?
+                .ok_or("the exam vanished")?;
+            let t = Instant::now();
+            let report = reports::compute(&pool, exam, choice).await?;
+            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            last = Some(report);
+        }
+        ms.sort_by(f64::total_cmp);
+        let report = last.ok_or("no iteration ran")?;
+        println!(
+            "{}",
+            serde_json::json!({
+                "scenario": format!("exam report, {}", choice.label().to_lowercase()),
+                "attempts_counted": report.counted,
+                "questions": report.items.len(),
+                "alpha_percent": report.alpha.map(|a| (a * 10.0).round() / 10.0),
+                "iterations": ms.len(),
+                "p50_ms": (percentile(&ms, 0.50) * 10.0).round() / 10.0,
+                "p99_ms": (percentile(&ms, 0.99) * 10.0).round() / 10.0,
+                "max_ms": (ms.last().copied().unwrap_or(0.0) * 10.0).round() / 10.0,
+            })
+        );
+    }
+    Ok(())
+}
