@@ -147,6 +147,7 @@ const SERVER_FNS: &[(&str, Who)] = &[
     ("add_review_flag", Through("session: reviewers")),
     ("set_withhold_results", Through("exam: coordinators")),
     ("exam_report", Through("exam: report readers (reports.rs)")),
+    ("bank_usage", Through("bank: bank readers (reports.rs)")),
 ];
 
 const ROUTES: &[(&str, Who)] = &[

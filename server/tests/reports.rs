@@ -168,6 +168,18 @@ async fn the_report_matches_the_hand_worked_example() {
     close(&rows[2]["efficiency"], 50.0);
     assert_eq!(rows[2]["concerns"], json!([]));
     assert_eq!(rows[2]["max_points"], 2.0);
+    // Every attempt chose option "a": one attempt in each third (5 / 3), so the option counts
+    // show one choice at the top and one at the bottom.
+    assert_eq!(rows[0]["third"], 1);
+    let sum = |key: &str| -> u64 {
+        rows[0]["options"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o[key].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!((sum("top"), sum("bottom")), (1, 1), "{}", rows[0]["options"]);
     close(&r["alpha"], 35.294);
     close(&r["error_ratio"], 80.440);
     close(&r["standard_error"], 1.04881);
@@ -202,6 +214,27 @@ async fn the_report_matches_the_hand_worked_example() {
         )
         .await;
     assert_eq!(status, 400, "an unknown choice is refused");
+
+    // The bank learns from use: question 1 over all six attempts, its marks against the rest
+    // of each attempt as shares (rest 1, 2/3, 2/3, 0, 1/3, 1): facility 4/6, discrimination
+    // 22.086 (worked out by hand as in shared::statistics).
+    let author = app.signed_in("author@demo.vigil.test").await;
+    let (status, usage) = app.call(&author, "bank_usage", &[("bank_id", &bank)]).await;
+    assert_eq!(status, 200, "{usage}");
+    let q1 = usage
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["question_id"] == "rq-0")
+        .expect("question 1 has been used");
+    assert_eq!(
+        (q1["attempts"].as_u64(), q1["exams"].as_u64()),
+        (Some(6), Some(1))
+    );
+    close(&q1["facility"], 66.667);
+    close(&q1["discrimination"], 22.086);
+    let (status, _) = app.call(&viewer, "bank_usage", &[("bank_id", &bank)]).await;
+    assert_eq!(status, 403, "report viewers do not read banks");
 }
 
 /// A CSV download, parsed as a spreadsheet would read it: the header, then the rows.

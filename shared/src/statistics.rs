@@ -53,6 +53,12 @@ fn sorted(v: &[f64]) -> Vec<f64> {
     s
 }
 
+/// The correlation of two lists of values, ×100 (`None` below two pairs or without spread).
+pub fn correlation(a: &[f64], b: &[f64]) -> Option<f64> {
+    let (c, va, vb) = (covariance(a, b)?, variance(a)?, variance(b)?);
+    (va > 0.0 && vb > 0.0).then(|| 100.0 * c / (va * vb).sqrt())
+}
+
 /// Count, centre and spread of a list of values (scores, minutes).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Summary {
@@ -391,6 +397,16 @@ mod tests {
         let a = analyse(&[1.0, 1.0, 1.0], &rows);
         assert!(a.items[2].discrimination.unwrap() < 0.0);
         assert_eq!(a.items[2].concerns(), vec![Concern::NegativeDiscrimination]);
+    }
+
+    #[test]
+    fn correlation_of_item_one_with_the_rest() {
+        // Item 1 of the worked example against the rest of the test: D₁ = 8.006.
+        close(
+            correlation(&[1.0, 1.0, 0.0, 1.0, 0.0], &[3.0, 2.0, 2.0, 0.0, 1.0]),
+            8.006,
+        );
+        assert_eq!(correlation(&[1.0, 1.0], &[1.0, 2.0]), None, "no spread");
     }
 
     #[test]

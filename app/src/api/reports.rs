@@ -1,7 +1,7 @@
 //! Reports for an exam's staff: thin doors onto [`crate::server::reports`].
 
 use crate::error::AppError;
-use crate::model::reports::{ExamReport, ReportableExam};
+use crate::model::reports::{ExamReport, QuestionUsage, ReportableExam};
 use leptos::prelude::*;
 use shared::statistics::AttemptChoice;
 
@@ -20,6 +20,19 @@ pub async fn get_exam_report(exam_id: String, attempts: AttemptChoice) -> Result
         async {
             super::check_id(&exam_id)?;
             reports::exam_report(&state()?, &exam_id, attempts).await
+        }
+        .await,
+    )
+}
+
+/// How each question of a bank has done in the exams that used it.
+#[server(prefix = "/api", endpoint = "bank_usage")]
+pub async fn bank_usage(bank_id: String) -> Result<Vec<QuestionUsage>, AppError> {
+    use crate::server::{reports, respond, state};
+    respond(
+        async {
+            super::check_id(&bank_id)?;
+            reports::bank_usage(&state()?, &bank_id).await
         }
         .await,
     )

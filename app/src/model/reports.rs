@@ -46,6 +46,20 @@ pub struct ItemRow {
     pub discrimination: Option<f64>,
     pub efficiency: Option<f64>,
     pub concerns: Vec<Concern>,
+    /// For a choice question: each option, and how often the top and the bottom third of
+    /// attempts (by total) chose it. Empty for other kinds.
+    pub options: Vec<OptionRow>,
+    /// Attempts in each third.
+    pub third: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionRow {
+    pub text: String,
+    /// Worth points (a right answer, or part of one).
+    pub right: bool,
+    pub top: usize,
+    pub bottom: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,4 +101,16 @@ pub struct ReportableExam {
     pub org_name: String,
     pub closes_at: i64,
     pub submitted: i64,
+}
+
+/// How a bank question has done in the exams that used it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionUsage {
+    pub question_id: String,
+    /// Scored attempts that were asked it, and in how many exams.
+    pub attempts: usize,
+    pub exams: usize,
+    pub facility: Option<f64>,
+    /// Its marks against the rest of each attempt (both as shares of their maximum), ×100.
+    pub discrimination: Option<f64>,
 }

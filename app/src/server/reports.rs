@@ -6,8 +6,10 @@
 use super::db::{self, reports as store};
 use super::{auth, guard, AppState};
 use crate::error::AppError;
-use crate::model::reports::{Distribution, ExamReport, Figures, FlagRate, ItemRow, ReportableExam};
-use shared::question::QuestionContent;
+use crate::model::reports::{
+    Distribution, ExamReport, Figures, FlagRate, ItemRow, OptionRow, QuestionUsage, ReportableExam,
+};
+use shared::question::{Body, QuestionContent};
 use shared::roles::REPORT_READERS;
 use shared::statistics::{self, AttemptChoice};
 use shared::{FlagStatus, FlagType, ReviewState};
@@ -174,6 +176,48 @@ pub async fn compute(
 }
 
 /// Each question the counted attempts were asked, in the order first met, with its figures.
+/// What the analysis needs of a question version, read from its content once.
+struct VersionInfo {
+    points: f64,
+    /// A choice question's options: id, text, and whether it is worth points.
+    options: Vec<(String, String, bool)>,
+}
+
+fn version_info(v: &store::VersionRow) -> VersionInfo {
+    match serde_json::from_str::<QuestionContent>(&v.content_json) {
+        Ok(c) => VersionInfo {
+            points: c.points,
+            options: match &c.body {
+                Body::Choice { options, .. } => options
+                    .iter()
+                    .map(|o| (o.id.clone(), o.text.text.clone(), o.weight > 0.0))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        },
+        Err(e) => {
+            tracing::warn!(version = %v.id, error = %e, "a question version's content is unreadable; counted as worth 0");
+            VersionInfo {
+                points: 0.0,
+                options: Vec::new(),
+            }
+        }
+    }
+}
+
+/// The option ids a saved answer names.
+fn chosen_ids(value: &str) -> Vec<String> {
+    match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect(),
+        Ok(serde_json::Value::String(s)) => vec![s],
+        _ => Vec::new(),
+    }
+}
+
+/// Each question the counted attempts were asked, in the order first met, with its figures.
 async fn item_analysis(
     pool: &sqlx::AnyPool,
     exam_id: &str,
@@ -184,12 +228,10 @@ async fn item_analysis(
         .into_iter()
         .map(|v| (v.id.clone(), v))
         .collect();
-    let points_of = |version_id: &str| -> f64 {
-        versions
-            .get(version_id)
-            .and_then(|v| serde_json::from_str::<QuestionContent>(&v.content_json).ok())
-            .map_or(0.0, |c| c.points)
-    };
+    let info: HashMap<&str, VersionInfo> = versions
+        .iter()
+        .map(|(id, v)| (id.as_str(), version_info(v)))
+        .collect();
     let row_of: HashMap<&str, usize> = counted
         .iter()
         .enumerate()
@@ -202,17 +244,25 @@ async fn item_analysis(
     let mut max: Vec<f64> = Vec::new();
     let mut first_version: Vec<String> = Vec::new();
     let mut cells: Vec<(usize, usize, f64, f64)> = Vec::new();
+    // Per item, each asking attempt's row and the options it chose (by index in the item's
+    // first version).
+    let mut choices: Vec<Vec<(usize, Vec<usize>)>> = Vec::new();
     for m in store::marks(pool, exam_id).await? {
         let Some(&row) = row_of.get(m.session_id.as_str()) else {
             continue;
         };
-        let item = *index.entry(m.question_id.clone()).or_insert_with(|| {
-            order.push(m.question_id.clone());
-            max.push(0.0);
-            first_version.push(m.version_id.clone());
-            order.len() - 1
-        });
-        let worth = points_of(&m.version_id);
+        let item = match index.get(&m.question_id) {
+            Some(&i) => i,
+            None => {
+                order.push(m.question_id.clone());
+                max.push(0.0);
+                first_version.push(m.version_id.clone());
+                choices.push(Vec::new());
+                index.insert(m.question_id.clone(), order.len() - 1);
+                order.len() - 1
+            }
+        };
+        let worth = info.get(m.version_id.as_str()).map_or(0.0, |v| v.points);
         if let Some(top) = max.get_mut(item) {
             *top = top.max(worth);
         }
@@ -220,6 +270,24 @@ async fn item_analysis(
         let awarded = if m.answered == 0 { Some(0.0) } else { m.points };
         if let Some(p) = awarded {
             cells.push((row, item, p, worth));
+        }
+        let options = first_version
+            .get(item)
+            .and_then(|v| info.get(v.as_str()))
+            .map(|v| v.options.as_slice())
+            .unwrap_or_default();
+        if !options.is_empty() {
+            let picked = m
+                .value
+                .as_deref()
+                .map(chosen_ids)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|id| options.iter().position(|(o, _, _)| o == id))
+                .collect();
+            if let Some(list) = choices.get_mut(item) {
+                list.push((row, picked));
+            }
         }
     }
     let mut rows = vec![vec![None; order.len()]; counted.len()];
@@ -230,13 +298,25 @@ async fn item_analysis(
             *cell = Some(mark);
         }
     }
+    let totals: Vec<f64> = rows.iter().map(|r| r.iter().flatten().sum()).collect();
     let analysis = statistics::analyse(&max, &rows);
     let items = order
         .into_iter()
         .zip(analysis.items.iter())
+        .zip(choices)
         .enumerate()
-        .map(|(i, (question_id, stats))| {
+        .map(|(i, ((question_id, stats), picks))| {
             let version = first_version.get(i).and_then(|v| versions.get(v));
+            let options = first_version
+                .get(i)
+                .and_then(|v| info.get(v.as_str()))
+                .map(|v| v.options.as_slice())
+                .unwrap_or_default();
+            let by_total: Vec<(f64, Vec<usize>)> = picks
+                .into_iter()
+                .map(|(row, picked)| (totals.get(row).copied().unwrap_or(0.0), picked))
+                .collect();
+            let (uses, third) = statistics::option_use(&by_total, options.len());
             ItemRow {
                 number: i + 1,
                 question_id,
@@ -249,6 +329,17 @@ async fn item_analysis(
                 discrimination: stats.discrimination,
                 efficiency: stats.efficiency,
                 concerns: stats.concerns(),
+                options: options
+                    .iter()
+                    .zip(uses)
+                    .map(|((_, text, right), u)| OptionRow {
+                        text: text.clone(),
+                        right: *right,
+                        top: u.top,
+                        bottom: u.bottom,
+                    })
+                    .collect(),
+                third,
             }
         })
         .collect();
@@ -280,6 +371,55 @@ async fn flag_rates(pool: &sqlx::AnyPool, exam_id: &str) -> Result<Vec<FlagRate>
                 confirmed: with(FlagStatus::Confirmed),
                 dismissed: with(FlagStatus::Dismissed),
             })
+        })
+        .collect())
+}
+
+/// One bank question's uses: its share of the marks in each attempt, the rest of that
+/// attempt's share, and the exams it was in.
+#[derive(Default)]
+struct Uses {
+    share: Vec<f64>,
+    rest: Vec<f64>,
+    exams: std::collections::BTreeSet<String>,
+}
+
+/// How each question of a bank has done across the exams that used it: attempts, facility and
+/// discrimination, with marks and the rest of each attempt taken as shares of their maximum so
+/// exams of different lengths compare. For the bank's readers.
+pub async fn bank_usage(state: &AppState, bank_id: &str) -> Result<Vec<QuestionUsage>, AppError> {
+    let (_, bank) = super::authoring::bank_for(state, bank_id, shared::authoring::BANK_READERS).await?;
+    let pool = &state.pool;
+    let worth: HashMap<String, f64> = store::bank_versions(pool, &bank.id)
+        .await?
+        .iter()
+        .map(|v| (v.id.clone(), version_info(v).points))
+        .collect();
+    let mut per: BTreeMap<String, Uses> = BTreeMap::new();
+    for u in store::bank_uses(pool, &bank.id).await? {
+        let points = worth.get(&u.version_id).copied().unwrap_or(0.0);
+        let awarded = if u.answered == 0 { Some(0.0) } else { u.points };
+        let (Some(awarded), true) = (awarded, points > 0.0) else {
+            continue;
+        };
+        let rest_max = u.max_score - points;
+        let entry = per.entry(u.question_id).or_default();
+        entry.share.push(awarded / points);
+        entry.rest.push(if rest_max > 0.0 {
+            (u.score - awarded) / rest_max
+        } else {
+            0.0
+        });
+        entry.exams.insert(u.exam_id);
+    }
+    Ok(per
+        .into_iter()
+        .map(|(question_id, u)| QuestionUsage {
+            question_id,
+            attempts: u.share.len(),
+            exams: u.exams.len(),
+            facility: statistics::summary(&u.share).map(|s| 100.0 * s.mean),
+            discrimination: statistics::correlation(&u.share, &u.rest),
         })
         .collect())
 }

@@ -6,13 +6,16 @@ use super::details::BankDetailsForm;
 use super::import::ImportPanel;
 use super::StatusBadge;
 use crate::api::banks::{bank_orgs, get_bank, BankAction, DuplicateQuestion, QuestionAction};
+use crate::api::reports::bank_usage;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::format::datetime;
 use crate::model::authoring::{Bank, BankOrg, QuestionVersion};
+use crate::model::reports::QuestionUsage;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::authoring::{AuthoringAction, AuthoringStatus};
+use std::collections::HashMap;
 
 /// What the caller may do in the bank's organisation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,9 +43,10 @@ pub fn BankPage() -> impl IntoView {
             )
         },
         |(id, ..)| async move {
-            let bank = get_bank(id).await?;
+            let bank = get_bank(id.clone()).await?;
             let orgs = bank_orgs().await?;
-            Ok::<_, crate::error::AppError>((bank, orgs))
+            let usage = bank_usage(id).await?;
+            Ok::<_, crate::error::AppError>((bank, orgs, usage))
         },
     );
     view! {
@@ -51,13 +55,15 @@ pub fn BankPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading label="Loading the bank…" /> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((bank, orgs)) => {
+                    Ok((bank, orgs, usage)) => {
                         let org: Option<BankOrg> = orgs.into_iter().find(|o| o.org_id == bank.org_id);
                         let may = May {
                             author: org.as_ref().is_some_and(|o| o.can_author),
                             review: org.as_ref().is_some_and(|o| o.can_review),
                         };
-                        view! { <BankView bank may bank_act question_act duplicate imported /> }.into_any()
+                        let usage: HashMap<String, QuestionUsage> =
+                            usage.into_iter().map(|u| (u.question_id.clone(), u)).collect();
+                        view! { <BankView bank may usage bank_act question_act duplicate imported /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -70,6 +76,8 @@ pub fn BankPage() -> impl IntoView {
 fn BankView(
     bank: Bank,
     may: May,
+    /// How each question did in the exams that used it.
+    usage: HashMap<String, QuestionUsage>,
     bank_act: ServerAction<BankAction>,
     question_act: ServerAction<QuestionAction>,
     duplicate: ServerAction<DuplicateQuestion>,
@@ -144,11 +152,15 @@ fn BankView(
                                     <th scope="col">"State"</th>
                                     <th scope="col">"Version"</th>
                                     <th scope="col">"Author"</th>
+                                    <th scope="col">"In exams"</th>
                                     <th scope="col">"Actions"</th>
                                 </tr>
                             </thead>
                             <tbody>
-                                {questions.into_iter().map(|q| view! { <QuestionRow q bank_id=bank_id.clone() may question_act duplicate selected /> }).collect_view()}
+                                {questions.into_iter().map(|q| {
+                                    let used = usage.get(&q.question_id).cloned();
+                                    view! { <QuestionRow q used bank_id=bank_id.clone() may question_act duplicate selected /> }
+                                }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -163,6 +175,7 @@ fn BankView(
 #[component]
 fn QuestionRow(
     q: QuestionVersion,
+    used: Option<QuestionUsage>,
     bank_id: String,
     may: May,
     question_act: ServerAction<QuestionAction>,
@@ -211,6 +224,17 @@ fn QuestionRow(
             <td><StatusBadge status /></td>
             <td>{format!("v{}", q.version_no)}<div class="muted">{datetime(q.updated_at)}</div></td>
             <td>{q.author_name.clone().unwrap_or_default()}</td>
+            <td data-testid="question-usage">{match used {
+                None => view! { <span class="muted">"Not used yet"</span> }.into_any(),
+                Some(u) => view! {
+                    {format!("{} attempt(s) in {} exam(s)", u.attempts, u.exams)}
+                    <div class="muted">{format!(
+                        "facility {} · discrimination {}",
+                        u.facility.map(|v| format!("{v:.0}%")).unwrap_or_else(|| "—".into()),
+                        u.discrimination.map(|v| format!("{v:.0}")).unwrap_or_else(|| "—".into()),
+                    )}</div>
+                }.into_any(),
+            }}</td>
             <td class="actions">
                 {can_submit.then(|| view! {
                     <button class="btn btn-small" on:click=move |_| a1(AuthoringAction::Submit)

@@ -190,7 +190,27 @@ fn ItemLine(item: ItemRow) -> impl IntoView {
     view! {
         <tr data-testid="item-row" data-needs-check=flagged.to_string()>
             <td>{item.number}</td>
-            <td>{item.title.clone()}<div class="muted">{format!("{} · {} point(s)", item.kind.to_lowercase(), item.max_points)}</div></td>
+            <td>
+                {item.title.clone()}
+                <div class="muted">{format!("{} · {} point(s)", item.kind.to_lowercase(), item.max_points)}</div>
+                {(!item.options.is_empty()).then(|| view! {
+                    <details data-testid="option-use">
+                        <summary>{format!("Options chosen by the top and bottom thirds ({} attempts each)", item.third)}</summary>
+                        <table class="table">
+                            <thead><tr><th scope="col">"Option"</th><th scope="col">"Top third"</th><th scope="col">"Bottom third"</th></tr></thead>
+                            <tbody>
+                                {item.options.iter().map(|o| view! {
+                                    <tr>
+                                        <th scope="row">{o.text.clone()}{o.right.then_some(" ✓ (right)")}</th>
+                                        <td>{o.top}</td>
+                                        <td>{o.bottom}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </details>
+                })}
+            </td>
             <td>{item.attempts}</td>
             <td>{maybe(item.facility)}</td>
             <td>{maybe(item.sd)}</td>

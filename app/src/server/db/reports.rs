@@ -37,12 +37,14 @@ pub struct MarkRow {
     pub version_id: String,
     pub answered: i64,
     pub points: Option<f64>,
+    /// The saved answer (option ids for a choice question).
+    pub value: Option<String>,
 }
 
 pub async fn marks<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<MarkRow>> {
     sqlx::query_as(
         "SELECT aq.session_id, aq.question_id, aq.version_id, \
-           CAST(CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS answered, a.points_awarded AS points \
+           CAST(CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS answered, a.points_awarded AS points, a.value_json AS value \
          FROM attempt_questions aq \
          JOIN exam_sessions s ON s.id = aq.session_id \
          LEFT JOIN answers a ON a.session_id = aq.session_id AND a.question_id = aq.question_id \
@@ -128,6 +130,46 @@ pub async fn reportable<'e>(db: impl AnyExecutor<'e>, user_id: &str) -> sqlx::Re
          ORDER BY e.closes_at DESC, e.id LIMIT 200",
     )
     .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+/// A bank question as one submitted attempt was asked it, with that attempt's score.
+#[derive(Debug, Clone, FromRow)]
+pub struct UseRow {
+    pub question_id: String,
+    pub version_id: String,
+    pub exam_id: String,
+    pub answered: i64,
+    pub points: Option<f64>,
+    pub score: f64,
+    pub max_score: f64,
+}
+
+/// Every scored use of the bank's questions, in any exam.
+pub async fn bank_uses<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Result<Vec<UseRow>> {
+    sqlx::query_as(
+        "SELECT aq.question_id, aq.version_id, s.exam_id, \
+           CAST(CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS answered, a.points_awarded AS points, \
+           s.score, s.max_score \
+         FROM attempt_questions aq \
+         JOIN questions q ON q.id = aq.question_id \
+         JOIN exam_sessions s ON s.id = aq.session_id \
+         LEFT JOIN answers a ON a.session_id = aq.session_id AND a.question_id = aq.question_id \
+         WHERE q.bank_id = $1 AND s.status = 'COMPLETED' AND s.score IS NOT NULL AND s.max_score > 0",
+    )
+    .bind(bank_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The content of every version of the bank's questions.
+pub async fn bank_versions<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Result<Vec<VersionRow>> {
+    sqlx::query_as(
+        "SELECT v.id, v.question_id, v.title, v.kind, v.content_json FROM question_versions v \
+         JOIN questions q ON q.id = v.question_id WHERE q.bank_id = $1",
+    )
+    .bind(bank_id)
     .fetch_all(db)
     .await
 }
