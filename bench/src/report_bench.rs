@@ -47,6 +47,25 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             .bind(&org_id)
             .fetch_one(&pool)
             .await?;
+    // The biggest read alone: every counted attempt's mark of every question.
+    let mut ms = Vec::with_capacity(iterations);
+    let mut rows = 0;
+    for _ in 0..iterations {
+        let t = Instant::now();
+        rows = db::reports::marks(&pool, &exam_id).await?.len();
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(f64::total_cmp);
+    println!(
+        "{}",
+        serde_json::json!({
+            "scenario": "marks query alone",
+            "rows": rows,
+            "iterations": ms.len(),
+            "p50_ms": (percentile(&ms, 0.50) * 10.0).round() / 10.0,
+            "max_ms": (ms.last().copied().unwrap_or(0.0) * 10.0).round() / 10.0,
+        })
+    );
     for choice in [AttemptChoice::Highest, AttemptChoice::All] {
         let mut ms = Vec::with_capacity(iterations);
         let mut last = None;
