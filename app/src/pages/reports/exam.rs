@@ -195,7 +195,7 @@ fn ItemLine(item: ItemRow) -> impl IntoView {
                 <div class="muted">{format!("{} · {} point(s)", item.kind.to_lowercase(), item.max_points)}</div>
                 {(!item.options.is_empty()).then(|| view! {
                     <details data-testid="option-use">
-                        <summary>{format!("Options chosen by the top and bottom thirds ({} attempts each)", item.third)}</summary>
+                        <summary>{format!("Options by thirds ({} attempts each)", item.third)}</summary>
                         <table class="table">
                             <thead><tr><th scope="col">"Option"</th><th scope="col">"Top third"</th><th scope="col">"Bottom third"</th></tr></thead>
                             <tbody>
