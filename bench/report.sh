@@ -11,24 +11,9 @@ attempts="${2:-10000}"
 questions="${3:-50}"
 iterations="${4:-20}"
 
-cargo build --release -q -p vigil -p vigil-bench
-
-work="$(mktemp -d)"
-case "$backend" in
-  sqlite) export DATABASE_URL="sqlite://$work/vigil.db?mode=rwc" ;;
-  postgres)
-    admin="${VIGIL_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-    db="vigil_report_bench_$(date +%s)"
-    psql "$admin" -qc "CREATE DATABASE $db"
-    export DATABASE_URL="${admin%/*}/$db"
-    ;;
-  *) echo "usage: bench/report.sh sqlite|postgres [attempts] [questions] [iterations]" >&2; exit 2 ;;
-esac
-cleanup() {
-  rm -rf "$work"
-  if [ "$backend" = postgres ]; then psql "$admin" -qc "DROP DATABASE IF EXISTS $db" || true; fi
-}
-trap cleanup EXIT
+. bench/database.sh
+fresh_database "$backend" report_bench "bench/report.sh sqlite|postgres [attempts] [questions] [iterations]"
+trap drop_database EXIT
 
 export RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
 echo "== seeding $attempts attempts × $questions questions ($backend)"

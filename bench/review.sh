@@ -11,24 +11,9 @@ sessions="${2:-100000}"
 events="${3:-100}"
 iterations="${4:-200}"
 
-cargo build --release -q -p vigil -p vigil-bench
-
-work="$(mktemp -d)"
-case "$backend" in
-  sqlite) export DATABASE_URL="sqlite://$work/vigil.db?mode=rwc" ;;
-  postgres)
-    admin="${VIGIL_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-    db="vigil_review_bench_$(date +%s)"
-    psql "$admin" -qc "CREATE DATABASE $db"
-    export DATABASE_URL="${admin%/*}/$db"
-    ;;
-  *) echo "usage: bench/review.sh sqlite|postgres [sessions] [events per session] [iterations]" >&2; exit 2 ;;
-esac
-cleanup() {
-  rm -rf "$work"
-  if [ "$backend" = postgres ]; then psql "$admin" -qc "DROP DATABASE IF EXISTS $db" || true; fi
-}
-trap cleanup EXIT
+. bench/database.sh
+fresh_database "$backend" review_bench "bench/review.sh sqlite|postgres [sessions] [events per session] [iterations]"
+trap drop_database EXIT
 
 export RUST_LOG="${RUST_LOG:-info,sqlx=warn}"
 echo "== seeding $sessions attempts × $events events ($backend)"

@@ -12,19 +12,9 @@ seconds="${3:-20}"
 port="${BENCH_PORT:-3900}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-cargo build --release -q -p vigil -p vigil-bench
-
-work="$(mktemp -d)"
-case "$backend" in
-  sqlite) export DATABASE_URL="sqlite://$work/vigil.db?mode=rwc" ;;
-  postgres)
-    admin="${VIGIL_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-    db="vigil_bench_$(date +%s)"
-    psql "$admin" -qc "CREATE DATABASE $db"
-    export DATABASE_URL="${admin%/*}/$db"
-    ;;
-  *) echo "usage: bench/run.sh sqlite|postgres [candidates] [seconds]" >&2; exit 2 ;;
-esac
+. bench/database.sh
+fresh_database "$backend" bench "bench/run.sh sqlite|postgres [candidates] [seconds]"
+trap drop_database EXIT
 
 export RUST_LOG="${RUST_LOG:-warn}"
 target/release/vigil seed-load "$candidates"
@@ -33,8 +23,7 @@ server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
-  rm -rf "$work"
-  if [ "$backend" = postgres ]; then psql "$admin" -qc "DROP DATABASE IF EXISTS $db" || true; fi
+  drop_database
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do

@@ -43,7 +43,7 @@ use pages::{
     password_reset::{ForgotPage, ResetPage},
     platform::PlatformPage,
     player::PlayerPage,
-    reports::{exam::ExamReportPage, ReportsPage},
+    reports::{exam::ExamReportPage, sheet::AnswerSheetPage, ReportsPage},
     result::ResultPage,
     review::ReviewPage,
     review::SessionReviewPage,
@@ -113,6 +113,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("platform") view=PlatformPage />
                     <Route path=path!("reports") view=ReportsPage />
                     <Route path=path!("reports/exams/:exam_id") view=ExamReportPage />
+                    <Route path=path!("reports/attempts/:session_id") view=AnswerSheetPage />
                     <Route path=path!("grading") view=GradingPage />
                     <Route path=path!("banks") view=BanksPage />
                     <Route path=path!("exam-builder") view=ExamsPage />

@@ -4,12 +4,12 @@
 
 use crate::routes::ServerState;
 use app::error::AppError;
+use app::model::reports::ReportFilter;
 use app::server::db::exams::ExamRow;
 use app::server::{auth, db, export, guard, privacy, reports, AppState};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use shared::statistics::AttemptChoice;
 
 /// The exam, and the signed-in caller if they hold one of `allowed` in its organisation.
 async fn exam_for(
@@ -82,27 +82,17 @@ pub async fn flags_csv(
     csv_file(result, "flags")
 }
 
-#[derive(serde::Deserialize)]
-pub struct ItemsQuery {
-    attempts: Option<String>,
-}
-
+/// The item analysis over the attempts the query's filter admits (as the report page shows it).
 pub async fn items_csv(
     State(state): State<ServerState>,
     Path(exam_id): Path<String>,
-    Query(query): Query<ItemsQuery>,
+    Query(filter): Query<ReportFilter>,
     headers: HeaderMap,
 ) -> Response {
     let app = state.app;
     let result = async {
-        let choice = match query.attempts.as_deref() {
-            None => AttemptChoice::Highest,
-            Some(text) => text
-                .parse()
-                .map_err(|_| AppError::Invalid("attempts must be FIRST, HIGHEST, LAST or ALL.".into()))?,
-        };
-        let (user, exam) = exam_for(&app, &headers, &exam_id, shared::roles::REPORT_READERS).await?;
-        let report = reports::report_for(&app, user, &exam.id, choice).await?;
+        let (_, exam) = exam_for(&app, &headers, &exam_id, shared::roles::REPORT_READERS).await?;
+        let report = reports::compute(&app.pool, exam.clone(), &filter).await?;
         Ok((exam, export::items_csv(&report)))
     }
     .await;

@@ -148,6 +148,11 @@ const SERVER_FNS: &[(&str, Who)] = &[
     ("set_withhold_results", Through("exam: coordinators")),
     ("exam_report", Through("exam: report readers (reports.rs)")),
     ("bank_usage", Through("bank: bank readers (reports.rs)")),
+    ("report_attempts", Through("exam: report readers (reports.rs)")),
+    (
+        "answer_sheet",
+        Through("session's exam: report readers (reports.rs)"),
+    ),
 ];
 
 const ROUTES: &[(&str, Who)] = &[

@@ -44,14 +44,14 @@ async fn versions(app: &TestApp, bank_id: &str) -> Vec<(String, String)> {
         content["points"] = json!(points);
         exec(
             app,
-            "INSERT INTO questions (id, bank_id, kind, stem, points, position, created_at) VALUES ($1, $2, 'SINGLE_CHOICE', 'x', 1, 0, 0)",
+            "INSERT INTO questions (id, bank_id, kind, stem, points, position, created_at) VALUES ($1, $2, 'MULTIPLE_CHOICE_SINGLE', 'x', 1, 0, 0)",
             &[json!(q), json!(bank_id)],
         )
         .await;
         exec(
             app,
             "INSERT INTO question_versions (id, question_id, version_no, status, kind, title, difficulty, content_json, created_at, updated_at) \
-             VALUES ($1, $2, 1, 'APPROVED', 'SINGLE_CHOICE', $3, 'MEDIUM', $4, 0, 0)",
+             VALUES ($1, $2, 1, 'APPROVED', 'MULTIPLE_CHOICE_SINGLE', $3, 'MEDIUM', $4, 0, 0)",
             &[json!(v), json!(q), json!(format!("Question {}", i + 1)), json!(content.to_string())],
         )
         .await;
@@ -125,6 +125,21 @@ async fn attempt(
     }
 }
 
+/// The hand-worked example laid into the exam: the five candidates' first attempts. Returns
+/// the exam's bank and the three questions (question and version ids).
+async fn the_example(app: &TestApp, exam_id: &str) -> (String, Vec<(String, String)>) {
+    let bank: String = sqlx::query_scalar("SELECT bank_id FROM exams WHERE id = $1")
+        .bind(exam_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let items = versions(app, &bank).await;
+    for (who, marks) in MARKS.iter().enumerate() {
+        attempt(app, exam_id, who, 1, marks, &items).await;
+    }
+    (bank, items)
+}
+
 fn close(v: &Value, want: f64) {
     let got = v.as_f64().unwrap_or_else(|| panic!("a number, not {v}"));
     assert!((got - want).abs() < 1e-3, "{got} is not {want}");
@@ -133,15 +148,7 @@ fn close(v: &Value, want: f64) {
 #[tokio::test]
 async fn the_report_matches_the_hand_worked_example() {
     let (app, seeded) = TestApp::start("reports").await;
-    let bank: String = sqlx::query_scalar("SELECT bank_id FROM exams WHERE id = $1")
-        .bind(&seeded.exam_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let items = versions(&app, &bank).await;
-    for (who, marks) in MARKS.iter().enumerate() {
-        attempt(&app, &seeded.exam_id, who, 1, marks, &items).await;
-    }
+    let (bank, items) = the_example(&app, &seeded.exam_id).await;
     // Candidate 4 tried again and did better: counted only when every (or the last, or the
     // highest) attempt counts.
     attempt(&app, &seeded.exam_id, 4, 2, &[1.0, 1.0, 2.0], &items).await;
@@ -263,15 +270,7 @@ fn column(rows: &[csv::StringRecord], name: &str) -> usize {
 #[tokio::test]
 async fn results_items_and_flags_download_as_csv() {
     let (app, seeded) = TestApp::start("reports_csv").await;
-    let bank: String = sqlx::query_scalar("SELECT bank_id FROM exams WHERE id = $1")
-        .bind(&seeded.exam_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let items = versions(&app, &bank).await;
-    for (who, marks) in MARKS.iter().enumerate() {
-        attempt(&app, &seeded.exam_id, who, 1, marks, &items).await;
-    }
+    the_example(&app, &seeded.exam_id).await;
     // A name a spreadsheet could trip on: a comma, quotes, a line break, a formula.
     let tricky = "Doe, \"Jo\"\n=HYPERLINK(\"x\")";
     exec(
@@ -392,4 +391,233 @@ async fn only_report_readers_of_the_exams_organisation_read_it() {
         .await;
     assert_eq!(status, 404, "{body}");
     assert!(message(&body).contains("no such exam"));
+}
+
+/// The report over the candidates' highest attempts, narrowed by `filter` (query fields).
+async fn report(
+    app: &TestApp,
+    viewer: &reqwest::Client,
+    exam: &str,
+    filter: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut form = vec![("exam_id", exam), ("attempts", "HIGHEST")];
+    form.extend_from_slice(filter);
+    app.call(viewer, "exam_report", &form).await
+}
+
+/// 2026-11-02 and 2026-11-20 at noon UTC: the same day in any organisation's time zone.
+const NOV_2: i64 = 1_793_620_800_000;
+const NOV_20: i64 = 1_795_176_000_000;
+
+#[tokio::test]
+async fn a_report_narrows_to_a_department_and_days_and_opens_an_attempts_answers() {
+    let (app, seeded) = TestApp::start("reports_filters").await;
+    the_example(&app, &seeded.exam_id).await;
+    // Candidates 0 and 1 sat on 2 November, the rest on the 20th; 0 and 2 are in Physics.
+    for (who, day) in [(0, NOV_2), (1, NOV_2), (2, NOV_20), (3, NOV_20), (4, NOV_20)] {
+        exec(
+            &app,
+            "UPDATE exam_sessions SET started_at = $1, submitted_at = $2 WHERE id = $3",
+            &[json!(day), json!(day + 600_000), json!(format!("rs-{who}-1"))],
+        )
+        .await;
+    }
+    exec(
+        &app,
+        "INSERT INTO departments (id, org_id, name, created_at) VALUES ('rd-physics', $1, 'Physics', 0)",
+        &[json!(seeded.org_id)],
+    )
+    .await;
+    for who in 0..5 {
+        let department = if who == 0 || who == 2 {
+            json!("rd-physics")
+        } else {
+            Value::Null
+        };
+        exec(
+            &app,
+            "INSERT INTO organization_members (org_id, user_id, department_id, created_at) VALUES ($1, $2, $3, 0)",
+            &[json!(seeded.org_id), json!(format!("ru-{who}")), department],
+        )
+        .await;
+    }
+    // A flag on candidate 1's attempt: outside Physics.
+    exec(
+        &app,
+        "INSERT INTO flags (id, session_id, flag_type, severity, evidence_json, status, raised_at) \
+         VALUES ('rf-2', 'rs-1-1', 'TAB_SWITCH', 'LOW', '{}', 'OPEN', 0)",
+        &[],
+    )
+    .await;
+    let viewer = app.signed_in("reports@demo.vigil.test").await;
+    let exam = seeded.exam_id.as_str();
+
+    let (status, whole) = report(&app, &viewer, exam, &[]).await;
+    assert_eq!(status, 200, "{whole}");
+    assert_eq!(whole["counted"], 5);
+    assert_eq!(whole["flags"].as_array().unwrap().len(), 1);
+    assert!(
+        whole["departments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "Physics"),
+        "the form offers the organisation's departments: {}",
+        whole["departments"]
+    );
+
+    // Physics: candidates 0 and 2 (100% and 50%), and candidate 1's flag is not theirs.
+    let (status, physics) = report(&app, &viewer, exam, &[("department", "rd-physics")]).await;
+    assert_eq!(status, 200, "{physics}");
+    assert_eq!(
+        (physics["counted"].as_u64(), physics["started"].as_u64()),
+        (Some(2), Some(2))
+    );
+    close(&physics["scores"]["mean"], 75.0);
+    assert_eq!(physics["flags"], json!([]));
+    assert_eq!(physics["items"][0]["attempts"], 2);
+
+    // 1–5 November: candidates 0 and 1 (100% and 75%).
+    let (status, early) = report(
+        &app,
+        &viewer,
+        exam,
+        &[("from", "2026-11-01"), ("to", "2026-11-05")],
+    )
+    .await;
+    assert_eq!(status, 200, "{early}");
+    assert_eq!(early["counted"], 2);
+    close(&early["scores"]["mean"], 87.5);
+    // The last day counts whole: the 20th up to the 20th holds three.
+    let (_, late) = report(
+        &app,
+        &viewer,
+        exam,
+        &[("from", "2026-11-20"), ("to", "2026-11-20")],
+    )
+    .await;
+    assert_eq!(late["counted"], 3, "{late}");
+
+    // Worst values: another organisation's or no department, days that are not days, a range
+    // that ends before it starts, and a long id.
+    let other_org: String = sqlx::query_scalar("SELECT id FROM organizations WHERE id <> $1 LIMIT 1")
+        .bind(&seeded.org_id)
+        .fetch_optional(&app.pool)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| "no-other-org".into());
+    if other_org != "no-other-org" {
+        exec(
+            &app,
+            "INSERT INTO departments (id, org_id, name, created_at) VALUES ('rd-elsewhere', $1, 'Elsewhere', 0)",
+            &[json!(other_org)],
+        )
+        .await;
+    }
+    let long = "d".repeat(65);
+    for (filter, says) in [
+        (
+            vec![("department", "rd-elsewhere")],
+            "not one of this organisation",
+        ),
+        (vec![("department", "nothing")], "not one of this organisation"),
+        (
+            vec![("department", long.as_str())],
+            "not one of this organisation",
+        ),
+        (vec![("from", "2026-13-01")], "is not a date"),
+        (vec![("to", "yesterday")], "is not a date"),
+        (
+            vec![("from", "2026-11-20"), ("to", "2026-11-02")],
+            "after the last",
+        ),
+    ] {
+        let shown = format!("{filter:?}");
+        let (status, body) = report(&app, &viewer, exam, &filter).await;
+        assert_eq!(status, 400, "{shown}: {body}");
+        assert!(message(&body).contains(says), "{shown}: {body}");
+    }
+
+    // The item analysis download follows the same filter.
+    let base = format!("{}/exports/exams/{}", app.base, seeded.exam_id);
+    let (status, rows) = csv_rows(
+        &viewer,
+        &format!("{base}/items.csv?attempts=FIRST&department=rd-physics"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(&rows[1][column(&rows, "attempts")], "2");
+    let (status, _) = csv_rows(&viewer, &format!("{base}/items.csv?department=nothing")).await;
+    assert_eq!(status, 400);
+
+    // Finding an attempt and opening its answers sheet.
+    let (status, found) = app
+        .call(
+            &viewer,
+            "report_attempts",
+            &[("exam_id", &seeded.exam_id), ("search", "candidate 1")],
+        )
+        .await;
+    assert_eq!(status, 200, "{found}");
+    let lines = found["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 1, "{found}");
+    assert_eq!(lines[0]["email"], "r1@x.test");
+    close(&lines[0]["percent"], 75.0);
+    let (_, all) = app
+        .call(
+            &viewer,
+            "report_attempts",
+            &[("exam_id", &seeded.exam_id), ("search", "%")],
+        )
+        .await;
+    assert_eq!(
+        all["lines"],
+        json!([]),
+        "a % in the search is a character, not a wildcard"
+    );
+    let (status, body) = app
+        .call(
+            &viewer,
+            "report_attempts",
+            &[("exam_id", &seeded.exam_id), ("search", &"x".repeat(201))],
+        )
+        .await;
+    assert_eq!(status, 400, "{body}");
+
+    let session = lines[0]["session_id"].as_str().unwrap().to_string();
+    let (status, sheet) = app
+        .call(&viewer, "answer_sheet", &[("session_id", &session)])
+        .await;
+    assert_eq!(status, 200, "{sheet}");
+    assert_eq!(sheet["candidate_name"], "Candidate 1");
+    let questions = sheet["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 3);
+    assert_eq!(
+        (questions[1]["awarded"].as_f64(), questions[1]["points"].as_f64()),
+        (Some(0.0), Some(1.0))
+    );
+
+    let candidate = app.signed_in("candidate@demo.vigil.test").await;
+    let (status, _) = app
+        .call(&candidate, "answer_sheet", &[("session_id", &session)])
+        .await;
+    assert_eq!(status, 403, "a candidate does not read another's answers");
+    let (status, _) = app
+        .call(
+            &candidate,
+            "report_attempts",
+            &[("exam_id", &seeded.exam_id), ("search", "")],
+        )
+        .await;
+    assert_eq!(status, 403);
+    exec(
+        &app,
+        "UPDATE exam_sessions SET status = 'IN_PROGRESS', submitted_at = NULL WHERE id = 'rs-3-1'",
+        &[],
+    )
+    .await;
+    let (status, body) = app
+        .call(&viewer, "answer_sheet", &[("session_id", "rs-3-1")])
+        .await;
+    assert_eq!(status, 409, "an attempt still running has no sheet: {body}");
 }

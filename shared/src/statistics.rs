@@ -60,7 +60,7 @@ pub fn correlation(a: &[f64], b: &[f64]) -> Option<f64> {
 }
 
 /// Count, centre and spread of a list of values (scores, minutes).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     pub count: usize,
     pub mean: f64,

@@ -1,19 +1,8 @@
 //! An exam's report and item analysis, as the report page shows them.
 
 use serde::{Deserialize, Serialize};
-use shared::statistics::{AttemptChoice, Concern};
+use shared::statistics::{AttemptChoice, Concern, Summary};
 use shared::{FlagType, ReviewState};
-
-/// Centre and spread of a list of values.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Figures {
-    pub count: usize,
-    pub mean: f64,
-    pub median: f64,
-    pub sd: f64,
-    pub min: f64,
-    pub max: f64,
-}
 
 /// Equal bins from `from`, each `width` wide, with how many values fell in each.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,12 +51,87 @@ pub struct OptionRow {
     pub bottom: usize,
 }
 
+/// Which attempts a report counts: per candidate the first, highest or last (or all), of
+/// the candidates of one department, started within a range of days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportFilter {
+    #[serde(default = "highest")]
+    pub attempts: AttemptChoice,
+    /// A department of the exam's organisation: only its candidates.
+    #[serde(default)]
+    pub department: Option<String>,
+    /// Only attempts started on or after this day, and on or before this one (`2026-12-01`,
+    /// in the organisation's time zone).
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+}
+
+fn highest() -> AttemptChoice {
+    AttemptChoice::Highest
+}
+
+impl Default for ReportFilter {
+    fn default() -> Self {
+        Self {
+            attempts: highest(),
+            department: None,
+            from: None,
+            to: None,
+        }
+    }
+}
+
+impl ReportFilter {
+    /// The filter as a query string (`attempts=HIGHEST&department=…`), for links and downloads.
+    pub fn query(&self) -> String {
+        let mut parts = vec![format!("attempts={}", self.attempts.as_str())];
+        for (key, value) in [
+            ("department", &self.department),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                parts.push(format!("{key}={}", percent_encode(v)));
+            }
+        }
+        parts.join("&")
+    }
+
+    /// Whether anything narrows the attempts beyond the choice per candidate.
+    pub fn narrows(&self) -> bool {
+        [&self.department, &self.from, &self.to]
+            .iter()
+            .any(|v| v.as_deref().is_some_and(|v| !v.is_empty()))
+    }
+}
+
+/// Percent-encodes what is not a letter, digit or `-_.~` (ids and dates are, as a rule).
+fn percent_encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A department a report can be narrowed to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentChoice {
+    pub id: String,
+    pub name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExamReport {
     pub exam_id: String,
     pub title: String,
     pub passing_score: i64,
-    pub choice: AttemptChoice,
+    pub filter: ReportFilter,
+    /// The organisation's departments, to narrow the report to one.
+    pub departments: Vec<DepartmentChoice>,
     pub started: i64,
     pub submitted: i64,
     pub auto_submitted: i64,
@@ -75,12 +139,12 @@ pub struct ExamReport {
     /// Scored attempts the figures below count (after `choice`).
     pub counted: usize,
     /// Scores in percent.
-    pub scores: Option<Figures>,
+    pub scores: Option<Summary>,
     pub score_bins: Distribution,
     pub passed: usize,
     pub pass_rate: Option<f64>,
     /// Minutes from start to submission.
-    pub minutes: Option<Figures>,
+    pub minutes: Option<Summary>,
     pub minute_bins: Distribution,
     pub flags: Vec<FlagRate>,
     pub review: Vec<(ReviewState, i64)>,
@@ -113,4 +177,23 @@ pub struct QuestionUsage {
     pub facility: Option<f64>,
     /// Its marks against the rest of each attempt (both as shares of their maximum), ×100.
     pub discrimination: Option<f64>,
+}
+
+/// A submitted attempt found by the candidate's name or email, with a link to its answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptLine {
+    pub session_id: String,
+    pub candidate: String,
+    pub email: String,
+    pub attempt_no: i64,
+    pub percent: Option<f64>,
+    pub passed: Option<bool>,
+    pub submitted_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttemptMatches {
+    pub lines: Vec<AttemptLine>,
+    /// More attempts match than are listed: the search should be narrower.
+    pub more: bool,
 }

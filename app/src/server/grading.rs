@@ -36,16 +36,26 @@ async fn graded_attempt(
     state: &AppState,
     session_id: &str,
 ) -> Result<(db::exam_sessions::ExamSessionRow, db::exams::ExamRow, Caller), AppError> {
+    submitted_attempt(state, session_id, GRADERS).await
+}
+
+/// A submitted attempt, its exam and the caller, checked to hold one of `roles` in the exam's
+/// organisation.
+pub(super) async fn submitted_attempt(
+    state: &AppState,
+    session_id: &str,
+    roles: &[shared::Role],
+) -> Result<(db::exam_sessions::ExamSessionRow, db::exams::ExamRow, Caller), AppError> {
     let session = db::exam_sessions::find(&state.pool, session_id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such attempt.".into()))?;
     let exam = db::exams::find(&state.pool, &session.exam_id)
         .await?
         .ok_or(AppError::Internal)?;
-    let caller = guard::require_role(state, &exam.org_id, GRADERS).await?;
+    let caller = guard::require_role(state, &exam.org_id, roles).await?;
     if session.submitted_at.is_none() {
         return Err(AppError::Conflict(
-            "This attempt has not been submitted yet: it can be graded once it is.".into(),
+            "This attempt has not been submitted yet: it can be graded and read once it is.".into(),
         ));
     }
     Ok((session, exam, caller))
@@ -54,6 +64,15 @@ async fn graded_attempt(
 /// Every question of an attempt with the candidate's answer and the points so far.
 pub async fn sheet(state: &AppState, session_id: &str) -> Result<GradingSheet, AppError> {
     let (session, exam, _) = graded_attempt(state, session_id).await?;
+    sheet_of(state, session, exam).await
+}
+
+/// The sheet of a submitted attempt, whoever asks (the callers check who may).
+pub(super) async fn sheet_of(
+    state: &AppState,
+    session: db::exam_sessions::ExamSessionRow,
+    exam: db::exams::ExamRow,
+) -> Result<GradingSheet, AppError> {
     let grade = db::exam_sessions::grade_of(&state.pool, &session.id)
         .await?
         .ok_or(AppError::Internal)?;

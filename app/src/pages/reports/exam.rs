@@ -1,15 +1,18 @@
 //! One exam's report: attempts, scores and time used (charts with tables), pass rate, flags and
 //! review outcomes, then the item analysis of every question with the ones to check marked.
-//! `?attempts=` chooses which attempts of each candidate count.
+//! The query (`?attempts=&department=&from=&to=`) chooses which attempts count: per candidate
+//! the first, highest or last (or all), of one department, started within a range of days.
 
+use super::attempts::AttemptFinder;
 use crate::api::reports::get_exam_report;
 use crate::components::chart::BarChart;
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::model::reports::{Distribution, ExamReport, Figures, ItemRow};
+use crate::model::reports::{Distribution, ExamReport, ItemRow, ReportFilter};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use shared::statistics::AttemptChoice;
+use shared::statistics::Summary;
 
 fn one(v: f64) -> String {
     format!("{v:.1}")
@@ -34,21 +37,35 @@ pub fn ExamReportPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let exam_id = move || params.read().get("exam_id").unwrap_or_default();
-    let choice = move || {
-        query
-            .read()
-            .get("attempts")
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(AttemptChoice::Highest)
+    // An unknown choice reads as the default; a bad department or day comes back as an error
+    // that says which.
+    let filter = move || {
+        let q = query.read();
+        ReportFilter {
+            attempts: q
+                .get("attempts")
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(AttemptChoice::Highest),
+            department: q.get("department").filter(|v| !v.is_empty()),
+            from: q.get("from").filter(|v| !v.is_empty()),
+            to: q.get("to").filter(|v| !v.is_empty()),
+        }
     };
-    let report = Resource::new(move || (exam_id(), choice()), |(id, c)| get_exam_report(id, c));
+    let report = Resource::new(
+        move || (exam_id(), filter()),
+        |(id, f)| get_exam_report(id, f.attempts, f.department, f.from, f.to),
+    );
     view! {
         <Title text="Exam report" />
         <Transition fallback=|| view! { <Loading label="Computing the report…" /> }>
             {move || Suspend::new(async move {
                 match report.await {
                     Ok(r) => view! { <Report report=r /> }.into_any(),
-                    Err(error) => view! { <h1>"Exam report"</h1><ErrorNotice error /> }.into_any(),
+                    Err(error) => view! {
+                        <h1>"Exam report"</h1>
+                        <ErrorNotice error />
+                        <p><a href=format!("/reports/exams/{}", exam_id())>"Show the whole exam"</a></p>
+                    }.into_any(),
                 }
             })}
         </Transition>
@@ -63,17 +80,19 @@ fn Report(report: ExamReport) -> impl IntoView {
         <h1>{format!("Report: {}", r.title)}</h1>
         <nav class="choice-nav" aria-label="Which attempts count">
             {AttemptChoice::ALL.iter().map(|c| {
-                let current = (*c == r.choice).then_some("page");
-                view! { <a href=format!("{base}?attempts={}", c.as_str()) aria-current=current>{c.label()}</a> }
+                let current = (*c == r.filter.attempts).then_some("page");
+                let query = ReportFilter { attempts: *c, ..r.filter.clone() }.query();
+                view! { <a href=format!("{base}?{query}") aria-current=current>{c.label()}</a> }
             }).collect_view()}
         </nav>
+        <FilterForm report=r.clone() />
         <p class="downloads" data-testid="downloads">
             "Download (CSV): "
-            <a href=format!("/exports/exams/{}/sessions.csv", r.exam_id) download="">"results, one row per attempt"</a>
+            <a href=format!("/exports/exams/{}/sessions.csv", r.exam_id) download="">"results, every attempt"</a>
             " · "
-            <a href=format!("/exports/exams/{}/items.csv?attempts={}", r.exam_id, r.choice.as_str()) download="">"item analysis"</a>
+            <a href=format!("/exports/exams/{}/items.csv?{}", r.exam_id, r.filter.query()) download="">"item analysis, as shown"</a>
             " · "
-            <a href=format!("/exports/exams/{}/flags.csv", r.exam_id) download="">"flags"</a>
+            <a href=format!("/exports/exams/{}/flags.csv", r.exam_id) download="">"flags, every attempt"</a>
         </p>
         {r.few_attempts.then(|| view! {
             <p class="notice notice-warning" role="status" data-testid="few-attempts">
@@ -87,7 +106,7 @@ fn Report(report: ExamReport) -> impl IntoView {
                 <div><dt>"Submitted"</dt><dd>{r.submitted}</dd></div>
                 <div><dt>"Submitted at the deadline"</dt><dd>{r.auto_submitted}</dd></div>
                 <div><dt>"Still in progress"</dt><dd>{r.in_progress}</dd></div>
-                <div><dt>"Counted"</dt><dd>{r.counted}</dd></div>
+                <div><dt>"Counted"</dt><dd data-testid="counted">{r.counted}</dd></div>
                 <div><dt>{format!("Pass rate (pass mark {}%)", r.passing_score)}</dt><dd data-testid="pass-rate">{r.pass_rate.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())}</dd></div>
             </dl>
             <ScoreFigures label="Score (%)" figures=r.scores />
@@ -99,12 +118,49 @@ fn Report(report: ExamReport) -> impl IntoView {
             <BarChart caption="Time used (minutes)" labels=bin_labels(&r.minute_bins, "") counts=r.minute_bins.counts.clone() what="Attempts" />
         </section>
         <Flags report=r.clone() />
-        <Items report=r />
+        <Items report=r.clone() />
+        <AttemptFinder exam_id=r.exam_id />
+    }
+}
+
+/// Narrows the report to one department's candidates and a range of days (a plain GET form:
+/// the result is a link that can be shared or bookmarked).
+#[component]
+fn FilterForm(report: ExamReport) -> impl IntoView {
+    let f = report.filter;
+    let chosen = f.department.clone().unwrap_or_default();
+    view! {
+        <form method="get" action=format!("/reports/exams/{}", report.exam_id) class="filters card" role="search" aria-label="Narrow the report" data-testid="report-filter">
+            <input type="hidden" name="attempts" value=f.attempts.as_str() />
+            <div class="filter-grid">
+                <label>"Department"
+                    <select name="department">
+                        <option value="" selected=chosen.is_empty()>"Every department"</option>
+                        {report.departments.into_iter().map(|d| {
+                            let selected = d.id == chosen;
+                            view! { <option value=d.id selected=selected>{d.name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>"Started from day"
+                    <input name="from" type="date" value=f.from.clone().unwrap_or_default() />
+                </label>
+                <label>"to day"
+                    <input name="to" type="date" value=f.to.clone().unwrap_or_default() />
+                </label>
+            </div>
+            <div class="actions">
+                <button type="submit" class="btn">"Apply"</button>
+                {f.narrows().then(|| view! {
+                    <a href=format!("/reports/exams/{}?attempts={}", report.exam_id, f.attempts.as_str())>"Show every attempt again"</a>
+                })}
+            </div>
+        </form>
     }
 }
 
 #[component]
-fn ScoreFigures(label: &'static str, figures: Option<Figures>) -> impl IntoView {
+fn ScoreFigures(label: &'static str, figures: Option<Summary>) -> impl IntoView {
     match figures {
         None => view! { <p class="muted">{format!("{label}: no submitted attempt yet.")}</p> }.into_any(),
         Some(f) => view! {

@@ -1,7 +1,10 @@
 //! `/reports`: the exams whose reports the caller may read; `/reports/exams/:exam_id` one
-//! exam's report ([`exam`]).
+//! exam's report ([`exam`]), where a candidate's attempts are found ([`attempts`]);
+//! `/reports/attempts/:session_id` one attempt's answers sheet ([`sheet`]).
 
+pub mod attempts;
 pub mod exam;
+pub mod sheet;
 
 use crate::api::reports::report_exams;
 use crate::components::feedback::{ErrorNotice, Loading};

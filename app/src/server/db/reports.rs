@@ -1,5 +1,5 @@
 //! What an exam's report reads: its attempts, the marks of every question each was asked, and
-//! its flags. Read-only; one query each, so an exam of 10,000 attempts is three round trips.
+//! its flags. Read-only; one query each, whatever the number of attempts.
 
 use sqlx::{AnyExecutor, FromRow};
 
@@ -16,42 +16,62 @@ pub struct AttemptRow {
     pub max_score: Option<f64>,
     pub passed: Option<i64>,
     pub review_state: String,
+    /// The candidate's department in the exam's organisation.
+    pub department_id: Option<String>,
 }
 
 pub async fn attempts<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<AttemptRow>> {
     sqlx::query_as(
-        "SELECT id, user_id, attempt_no, status, started_at, submitted_at, auto_submitted, score, \
-         max_score, passed, review_state FROM exam_sessions WHERE exam_id = $1 ORDER BY user_id, attempt_no",
+        "SELECT s.id, s.user_id, s.attempt_no, s.status, s.started_at, s.submitted_at, s.auto_submitted, \
+           s.score, s.max_score, s.passed, s.review_state, m.department_id \
+         FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
+         LEFT JOIN organization_members m ON m.org_id = e.org_id AND m.user_id = s.user_id \
+         WHERE s.exam_id = $1 ORDER BY s.user_id, s.attempt_no",
     )
     .bind(exam_id)
     .fetch_all(db)
     .await
 }
 
-/// One question as an attempt was asked it: the points awarded (`None` while an essay waits
-/// for its grader; 0 when it was left unanswered).
+/// Separates the fields of one mark in [`AttemptMarks::marks`]. JSON escapes control
+/// characters and ids never hold them, so neither separator can occur inside a field.
+pub const FIELD: char = '\u{1f}';
+/// Separates the marks of one attempt in [`AttemptMarks::marks`].
+pub const MARK: char = '\u{1e}';
+
+/// One submitted attempt's marks in one string: per question it was asked, `position`,
+/// `version_id`, the points awarded (empty when left unanswered, `-` while an essay waits for
+/// its grader) and, for a choice question, the saved answer (its option ids as JSON), joined
+/// by [`FIELD`], the questions joined by [`MARK`]. One row per attempt rather than per mark:
+/// 10,000 attempts at 50 questions are 10,000 rows to decode instead of 500,000, which is
+/// most of what the report costs.
 #[derive(Debug, Clone, FromRow)]
-pub struct MarkRow {
+pub struct AttemptMarks {
     pub session_id: String,
-    pub question_id: String,
-    pub version_id: String,
-    pub answered: i64,
-    pub points: Option<f64>,
-    /// The saved answer (option ids for a choice question).
-    pub value: Option<String>,
+    /// `None` for an attempt that was asked nothing.
+    pub marks: Option<String>,
 }
 
-pub async fn marks<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<MarkRow>> {
+pub async fn marks<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<AttemptMarks>> {
+    use shared::grading::QuestionKind;
+    // A subquery per attempt rather than a GROUP BY over the join: its rows come grouped from
+    // the index on `session_id`, so no temporary sort of 500,000 rows.
     sqlx::query_as(
-        "SELECT aq.session_id, aq.question_id, aq.version_id, \
-           CAST(CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS answered, a.points_awarded AS points, a.value_json AS value \
-         FROM attempt_questions aq \
-         JOIN exam_sessions s ON s.id = aq.session_id \
-         LEFT JOIN answers a ON a.session_id = aq.session_id AND a.question_id = aq.question_id \
-         WHERE s.exam_id = $1 AND s.status = 'COMPLETED' \
-         ORDER BY aq.session_id, aq.position",
+        "SELECT s.id AS session_id, (SELECT string_agg( \
+             CAST(aq.position AS TEXT) || $2 || aq.version_id || $2 || \
+             CASE WHEN a.id IS NULL THEN '' ELSE COALESCE(CAST(a.points_awarded AS TEXT), '-') END || $2 || \
+             CASE WHEN v.kind IN ($4, $5) THEN COALESCE(a.value_json, '') ELSE '' END, $3) \
+           FROM attempt_questions aq \
+           JOIN question_versions v ON v.id = aq.version_id \
+           LEFT JOIN answers a ON a.session_id = aq.session_id AND a.question_id = aq.question_id \
+           WHERE aq.session_id = s.id) AS marks \
+         FROM exam_sessions s WHERE s.exam_id = $1 AND s.status = 'COMPLETED'",
     )
     .bind(exam_id)
+    .bind(FIELD.to_string())
+    .bind(MARK.to_string())
+    .bind(QuestionKind::MultipleChoiceSingle.as_str())
+    .bind(QuestionKind::MultipleChoiceMulti.as_str())
     .fetch_all(db)
     .await
 }
@@ -61,24 +81,36 @@ pub async fn marks<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<
 pub struct VersionRow {
     pub id: String,
     pub question_id: String,
+    pub version_no: i64,
     pub title: String,
     pub kind: String,
     pub content_json: String,
 }
 
-pub async fn versions<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<VersionRow>> {
-    sqlx::query_as(
-        "SELECT v.id, v.question_id, v.title, v.kind, v.content_json FROM question_versions v \
-         WHERE v.id IN (SELECT DISTINCT aq.version_id FROM attempt_questions aq \
-           JOIN exam_sessions s ON s.id = aq.session_id WHERE s.exam_id = $1)",
-    )
-    .bind(exam_id)
-    .fetch_all(db)
-    .await
+/// These versions, by id (the ones the report's marks name: dozens as a rule, bound one by
+/// one, a thousand to a query so no database's limit on parameters is met).
+pub async fn versions(pool: &sqlx::AnyPool, ids: &[&str]) -> sqlx::Result<Vec<VersionRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(1000) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT v.id, v.question_id, v.version_no, v.title, v.kind, v.content_json \
+             FROM question_versions v WHERE v.id IN ({})",
+            marks.join(", ")
+        );
+        let mut query = sqlx::query_as(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        out.extend(query.fetch_all(pool).await?);
+    }
+    Ok(out)
 }
 
+/// How many flags of a type and state one attempt has.
 #[derive(Debug, Clone, FromRow)]
 pub struct FlagCount {
+    pub session_id: String,
     pub flag_type: String,
     pub status: String,
     pub flags: i64,
@@ -86,23 +118,9 @@ pub struct FlagCount {
 
 pub async fn flags<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Vec<FlagCount>> {
     sqlx::query_as(
-        "SELECT f.flag_type, f.status, COUNT(*) AS flags \
+        "SELECT f.session_id, f.flag_type, f.status, COUNT(*) AS flags \
          FROM flags f JOIN exam_sessions s ON s.id = f.session_id WHERE s.exam_id = $1 \
-         GROUP BY f.flag_type, f.status",
-    )
-    .bind(exam_id)
-    .fetch_all(db)
-    .await
-}
-
-/// Attempts with at least one flag of each type, whatever the flags' states.
-pub async fn flagged_attempts<'e>(
-    db: impl AnyExecutor<'e>,
-    exam_id: &str,
-) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as(
-        "SELECT f.flag_type, COUNT(DISTINCT f.session_id) FROM flags f \
-         JOIN exam_sessions s ON s.id = f.session_id WHERE s.exam_id = $1 GROUP BY f.flag_type",
+         GROUP BY f.session_id, f.flag_type, f.status",
     )
     .bind(exam_id)
     .fetch_all(db)
@@ -166,10 +184,46 @@ pub async fn bank_uses<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Res
 /// The content of every version of the bank's questions.
 pub async fn bank_versions<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Result<Vec<VersionRow>> {
     sqlx::query_as(
-        "SELECT v.id, v.question_id, v.title, v.kind, v.content_json FROM question_versions v \
+        "SELECT v.id, v.question_id, v.version_no, v.title, v.kind, v.content_json FROM question_versions v \
          JOIN questions q ON q.id = v.question_id WHERE q.bank_id = $1",
     )
     .bind(bank_id)
+    .fetch_all(db)
+    .await
+}
+
+/// A submitted attempt as the report lists it when someone looks for a candidate.
+#[derive(Debug, Clone, FromRow)]
+pub struct SubmittedRow {
+    pub session_id: String,
+    pub display_name: String,
+    pub email: String,
+    pub attempt_no: i64,
+    pub score: Option<f64>,
+    pub max_score: Option<f64>,
+    pub passed: Option<i64>,
+    pub submitted_at: i64,
+}
+
+/// Submitted attempts of the exam whose candidate's name or email matches `pattern` (a
+/// lower-case LIKE pattern escaped by the caller), by name, at most `limit`.
+pub async fn submitted<'e>(
+    db: impl AnyExecutor<'e>,
+    exam_id: &str,
+    pattern: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<SubmittedRow>> {
+    sqlx::query_as(
+        "SELECT s.id AS session_id, u.display_name, u.email, s.attempt_no, s.score, s.max_score, s.passed, \
+           s.submitted_at \
+         FROM exam_sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.exam_id = $1 AND s.submitted_at IS NOT NULL \
+           AND (LOWER(u.email) LIKE $2 ESCAPE '\\' OR LOWER(u.display_name) LIKE $2 ESCAPE '\\') \
+         ORDER BY LOWER(u.display_name), u.email, s.attempt_no LIMIT $3",
+    )
+    .bind(exam_id)
+    .bind(pattern)
+    .bind(limit)
     .fetch_all(db)
     .await
 }

@@ -1,0 +1,30 @@
+# Sourced by the benchmark scripts (bench/run.sh, review.sh, report.sh): builds the release
+# server and the benchmark programs, and points DATABASE_URL at a fresh database.
+#   fresh_database sqlite|postgres <name> <usage line>
+# SQLite: a file in a temporary directory. PostgreSQL: a new database `vigil_<name>_<time>` on
+# the server VIGIL_BENCH_POSTGRES_URL names (default: postgres@127.0.0.1:5432).
+# `drop_database` removes it again; the scripts call it on exit.
+
+fresh_database() {
+  bench_backend="$1"
+  local name="$2" usage="$3"
+  cargo build --release -q -p vigil -p vigil-bench
+  bench_work="$(mktemp -d)"
+  case "$bench_backend" in
+    sqlite) export DATABASE_URL="sqlite://$bench_work/vigil.db?mode=rwc" ;;
+    postgres)
+      bench_admin="${VIGIL_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+      bench_db="vigil_${name}_$(date +%s)"
+      psql "$bench_admin" -qc "CREATE DATABASE $bench_db"
+      export DATABASE_URL="${bench_admin%/*}/$bench_db"
+      ;;
+    *) echo "usage: $usage" >&2; exit 2 ;;
+  esac
+}
+
+drop_database() {
+  rm -rf "${bench_work:-}"
+  if [ "${bench_backend:-}" = postgres ]; then
+    psql "$bench_admin" -qc "DROP DATABASE IF EXISTS $bench_db" || true
+  fi
+}
