@@ -1,7 +1,8 @@
 //! `report-bench`: how long an exam's report takes at scale, on a database seeded by
 //! `vigil seed-report` (see `bench/report.sh`). It times `app::server::reports::compute`, the
-//! function the report page's server function calls once it has checked the caller, and prints
-//! one JSON line per choice of attempts: p50, p99 and max in milliseconds.
+//! function the report page's server function calls once it has checked the caller, the read
+//! of the marks alone, and `reports::usage_of` (the bank page's figures), and prints one JSON
+//! line per scenario: p50, p99 and max in milliseconds.
 //!
 //!   report-bench --database-url URL [--iterations 20]
 
@@ -55,19 +56,10 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     for _ in 0..iterations {
         let t = Instant::now();
         rows = db::reports::marks(&pool, &exam_id).await?.len();
-        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        ms.push(elapsed_ms(t));
     }
-    ms.sort_by(f64::total_cmp);
-    println!(
-        "{}",
-        serde_json::json!({
-            "scenario": "marks query alone",
-            "rows": rows,
-            "iterations": ms.len(),
-            "p50_ms": (percentile(&ms, 0.50) * 10.0).round() / 10.0,
-            "max_ms": (ms.last().copied().unwrap_or(0.0) * 10.0).round() / 10.0,
-        })
-    );
+    print_line("marks query alone", serde_json::json!({ "rows": rows }), ms);
+
     for choice in [AttemptChoice::Highest, AttemptChoice::All] {
         let filter = ReportFilter {
             attempts: choice,
@@ -81,24 +73,55 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
                 .ok_or("the exam vanished")?;
             let t = Instant::now();
             let report = reports::compute(&pool, exam, &filter).await?;
-            ms.push(t.elapsed().as_secs_f64() * 1000.0);
+            ms.push(elapsed_ms(t));
             last = Some(report);
         }
-        ms.sort_by(f64::total_cmp);
         let report = last.ok_or("no iteration ran")?;
-        println!(
-            "{}",
+        print_line(
+            &format!("exam report, {}", choice.label().to_lowercase()),
             serde_json::json!({
-                "scenario": format!("exam report, {}", choice.label().to_lowercase()),
                 "attempts_counted": report.counted,
                 "questions": report.items.len(),
                 "alpha_percent": report.alpha.map(|a| (a * 10.0).round() / 10.0),
-                "iterations": ms.len(),
-                "p50_ms": (percentile(&ms, 0.50) * 10.0).round() / 10.0,
-                "p99_ms": (percentile(&ms, 0.99) * 10.0).round() / 10.0,
-                "max_ms": (ms.last().copied().unwrap_or(0.0) * 10.0).round() / 10.0,
-            })
+            }),
+            ms,
         );
     }
+
+    // The bank page's "in exams" column: every use of the bank's questions.
+    let bank_id: String = sqlx::query_scalar("SELECT bank_id FROM exams WHERE id = $1")
+        .bind(&exam_id)
+        .fetch_one(&pool)
+        .await?;
+    let mut ms = Vec::with_capacity(iterations);
+    let mut questions = 0;
+    for _ in 0..iterations {
+        let t = Instant::now();
+        questions = reports::usage_of(&pool, &bank_id).await?.len();
+        ms.push(elapsed_ms(t));
+    }
+    print_line(
+        "bank usage (the bank page)",
+        serde_json::json!({ "questions": questions }),
+        ms,
+    );
     Ok(())
+}
+
+fn elapsed_ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+/// One JSON line: the scenario, what it produced, and p50, p99 and max of its times in ms.
+fn print_line(scenario: &str, mut facts: serde_json::Value, mut ms: Vec<f64>) {
+    ms.sort_by(f64::total_cmp);
+    let round = |v: f64| (v * 10.0).round() / 10.0;
+    if let Some(map) = facts.as_object_mut() {
+        map.insert("scenario".into(), scenario.into());
+        map.insert("iterations".into(), ms.len().into());
+        map.insert("p50_ms".into(), round(percentile(&ms, 0.50)).into());
+        map.insert("p99_ms".into(), round(percentile(&ms, 0.99)).into());
+        map.insert("max_ms".into(), round(ms.last().copied().unwrap_or(0.0)).into());
+    }
+    println!("{facts}");
 }

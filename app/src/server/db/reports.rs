@@ -152,7 +152,8 @@ pub async fn reportable<'e>(db: impl AnyExecutor<'e>, user_id: &str) -> sqlx::Re
     .await
 }
 
-/// A bank question as one submitted attempt was asked it, with that attempt's score.
+/// Scored uses of a bank question that are alike: the same version in the same exam, the
+/// same points awarded and the same attempt score, and how many there were.
 #[derive(Debug, Clone, FromRow)]
 pub struct UseRow {
     pub question_id: String,
@@ -162,19 +163,22 @@ pub struct UseRow {
     pub points: Option<f64>,
     pub score: f64,
     pub max_score: f64,
+    pub uses: i64,
 }
 
-/// Every scored use of the bank's questions, in any exam.
+/// Every scored use of the bank's questions, in any exam, counted by kind of use: marks take
+/// few values, so 500,000 uses come back as a few thousand rows.
 pub async fn bank_uses<'e>(db: impl AnyExecutor<'e>, bank_id: &str) -> sqlx::Result<Vec<UseRow>> {
     sqlx::query_as(
         "SELECT aq.question_id, aq.version_id, s.exam_id, \
            CAST(CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS BIGINT) AS answered, a.points_awarded AS points, \
-           s.score, s.max_score \
+           s.score, s.max_score, COUNT(*) AS uses \
          FROM attempt_questions aq \
          JOIN questions q ON q.id = aq.question_id \
          JOIN exam_sessions s ON s.id = aq.session_id \
          LEFT JOIN answers a ON a.session_id = aq.session_id AND a.question_id = aq.question_id \
-         WHERE q.bank_id = $1 AND s.status = 'COMPLETED' AND s.score IS NOT NULL AND s.max_score > 0",
+         WHERE q.bank_id = $1 AND s.status = 'COMPLETED' AND s.score IS NOT NULL AND s.max_score > 0 \
+         GROUP BY 1, 2, 3, 4, 5, 6, 7",
     )
     .bind(bank_id)
     .fetch_all(db)

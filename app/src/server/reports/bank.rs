@@ -23,27 +23,36 @@ struct Uses {
 pub async fn bank_usage(state: &AppState, bank_id: &str) -> Result<Vec<QuestionUsage>, AppError> {
     let (_, bank) =
         super::super::authoring::bank_for(state, bank_id, shared::authoring::BANK_READERS).await?;
-    let pool = &state.pool;
-    let worth: HashMap<String, f64> = store::bank_versions(pool, &bank.id)
+    usage_of(&state.pool, &bank.id).await
+}
+
+/// The uses of the bank's questions, whoever asks (the caller checks who may; the benchmark
+/// times this).
+pub async fn usage_of(pool: &sqlx::AnyPool, bank_id: &str) -> Result<Vec<QuestionUsage>, AppError> {
+    let worth: HashMap<String, f64> = store::bank_versions(pool, bank_id)
         .await?
         .iter()
         .map(|v| (v.id.clone(), version_info(v).points))
         .collect();
     let mut per: BTreeMap<String, Uses> = BTreeMap::new();
-    for u in store::bank_uses(pool, &bank.id).await? {
+    for u in store::bank_uses(pool, bank_id).await? {
         let points = worth.get(&u.version_id).copied().unwrap_or(0.0);
         let awarded = if u.answered == 0 { Some(0.0) } else { u.points };
         let (Some(awarded), true) = (awarded, points > 0.0) else {
             continue;
         };
         let rest_max = u.max_score - points;
-        let entry = per.entry(u.question_id).or_default();
-        entry.share.push(awarded / points);
-        entry.rest.push(if rest_max > 0.0 {
+        let rest = if rest_max > 0.0 {
             (u.score - awarded) / rest_max
         } else {
             0.0
-        });
+        };
+        // Alike uses counted once by the database, laid out again one value per use (a few
+        // MB at most) so the statistics stay the plain ones.
+        let times = usize::try_from(u.uses).unwrap_or(0);
+        let entry = per.entry(u.question_id).or_default();
+        entry.share.extend(std::iter::repeat_n(awarded / points, times));
+        entry.rest.extend(std::iter::repeat_n(rest, times));
         entry.exams.insert(u.exam_id);
     }
     Ok(per

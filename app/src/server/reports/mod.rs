@@ -6,7 +6,7 @@
 mod bank;
 mod items;
 
-pub use bank::bank_usage;
+pub use bank::{bank_usage, usage_of};
 
 use super::db::{self, reports as store};
 use super::{auth, guard, AppState};
