@@ -158,12 +158,17 @@ async fn run() -> Result<(), StartError> {
         },
     };
     let state = AppState::new(pool.clone(), settings)?;
+    let node = state.node.clone();
     let app = routes::router(&config, state);
     tracing::info!("Vigil listening on http://{local}");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;
+    // Another node takes this one's jobs over at once rather than when the leases run out.
+    if let Err(e) = app::server::db::job_leases::release(&pool, node.id()).await {
+        tracing::warn!(error = %e, "could not give this node's job leases up");
+    }
     pool.close().await;
     tracing::info!("Vigil stopped");
     Ok(())

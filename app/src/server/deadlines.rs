@@ -3,17 +3,21 @@
 //! since it only looks at the database, also catches up after a restart.
 
 use super::ingest::Ingestor;
+use super::jobs::{self, Node};
 use super::{attempts, db, now_ms};
 use sqlx::AnyPool;
 use std::time::Duration;
 
 const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
-pub fn start(pool: AnyPool, ingestor: Ingestor) {
+pub fn start(pool: AnyPool, ingestor: Ingestor, node: Node) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         loop {
             tick.tick().await;
+            if !jobs::may_run(&pool, "deadlines", &node, jobs::lease_for(SWEEP_EVERY)).await {
+                continue;
+            }
             if let Err(e) = sweep(&pool, &ingestor, now_ms()).await {
                 tracing::warn!(error = %e, "deadline job failed; retrying");
             }

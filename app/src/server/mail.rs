@@ -4,6 +4,7 @@
 //! over SMTP, retrying failures a few times.
 
 use super::db;
+use super::jobs::{self, Node};
 use super::now_ms;
 use crate::format::datetime;
 use lettre::transport::smtp::authentication::Credentials;
@@ -137,7 +138,7 @@ impl Mailer {
     }
 
     /// Starts delivery when SMTP is configured; checks the settings either way.
-    pub fn start(pool: AnyPool, settings: &MailSettings) -> Result<Mailer, MailError> {
+    pub fn start(pool: AnyPool, settings: &MailSettings, node: Node) -> Result<Mailer, MailError> {
         let Some(url) = &settings.smtp_url else {
             return Ok(Mailer::default());
         };
@@ -153,7 +154,10 @@ impl Mailer {
         let wake = mailer.wake.clone();
         tokio::spawn(async move {
             loop {
-                deliver_queue(&pool, &transport, &from).await;
+                // One node delivers at a time, so no message goes out twice.
+                if jobs::may_run(&pool, "mail", &node, jobs::lease_for(POLL)).await {
+                    deliver_queue(&pool, &transport, &from).await;
+                }
                 let _ = tokio::time::timeout(POLL, wake.notified()).await;
             }
         });

@@ -17,6 +17,7 @@ pub mod grading;
 pub mod guard;
 pub mod ingest;
 pub mod invitations;
+pub mod jobs;
 pub mod mail;
 pub mod org_admin;
 pub mod page_policy;
@@ -52,6 +53,8 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// The user ids some of whose sign-in sessions just ended (sign-out, password change).
     pub sessions_ended: tokio::sync::broadcast::Sender<String>,
+    /// This process among the nodes sharing the database (holds job leases).
+    pub node: jobs::Node,
 }
 
 /// How long a sign-in session lasts.
@@ -83,15 +86,23 @@ pub struct Settings {
 }
 
 impl AppState {
-    /// State over `pool`, with the telemetry writer, the silence watch, the deadline job and
-    /// mail delivery started on the current runtime.
+    /// State over `pool`, with the telemetry writer, the silence watch, the deadline job,
+    /// retention and mail delivery started on the current runtime (the jobs run on whichever
+    /// node sharing the database holds their lease).
     pub fn new(pool: AnyPool, settings: Settings) -> Result<AppState, mail::MailError> {
-        let mail = mail::Mailer::start(pool.clone(), &settings.mail)?;
+        // Each node runs the background jobs only while it holds their leases (`jobs`).
+        let node = jobs::Node::new();
+        tracing::info!(
+            node = node.id(),
+            "this node's id among those sharing the database"
+        );
+        let mail = mail::Mailer::start(pool.clone(), &settings.mail, node.clone())?;
         let ingestor = ingest::Ingestor::start(pool.clone(), settings.telemetry);
-        watch::start(pool.clone(), ingestor.clone());
-        deadlines::start(pool.clone(), ingestor.clone());
-        retention::start(pool.clone());
+        watch::start(pool.clone(), ingestor.clone(), node.clone());
+        deadlines::start(pool.clone(), ingestor.clone(), node.clone());
+        retention::start(pool.clone(), node.clone());
         Ok(AppState {
+            node,
             ingestor,
             pool,
             secure_cookies: settings.secure_cookies,

@@ -5,6 +5,7 @@
 //! sign-in counts that can no longer refuse anything, and expired second-factor challenges.
 
 use super::db::{self, audit, retention};
+use super::jobs::{self, Node};
 use super::now_ms;
 use sqlx::AnyPool;
 use std::time::Duration;
@@ -23,11 +24,14 @@ pub struct Purged {
     pub flags: u64,
 }
 
-pub fn start(pool: AnyPool) {
+pub fn start(pool: AnyPool, node: Node) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(RUN_EVERY);
         loop {
             tick.tick().await;
+            if !jobs::may_run(&pool, "retention", &node, jobs::lease_for(RUN_EVERY)).await {
+                continue;
+            }
             match run(&pool, now_ms()).await {
                 Ok(report) => {
                     for p in report.iter().filter(|p| p.sessions > 0) {

@@ -7,6 +7,7 @@
 use super::db::{self, flags::FlagInsert};
 use super::flagging;
 use super::ingest::{Ingestor, NoticeKind};
+use super::jobs::{self, Node};
 use super::now_ms;
 use shared::rules::{NewFlag, Thresholds};
 use shared::{FlagType, Sensitivity, Severity};
@@ -19,11 +20,14 @@ const SWEEP_EVERY: Duration = Duration::from_secs(5);
 pub const NEVER_HEARD_NOTE: &str =
     "No telemetry at all has arrived from this attempt's browser since it started.";
 
-pub fn start(pool: AnyPool, ingestor: Ingestor) {
+pub fn start(pool: AnyPool, ingestor: Ingestor, node: Node) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(SWEEP_EVERY);
         loop {
             tick.tick().await;
+            if !jobs::may_run(&pool, "silence-watch", &node, jobs::lease_for(SWEEP_EVERY)).await {
+                continue;
+            }
             if let Err(e) = sweep(&pool, &ingestor, now_ms()).await {
                 tracing::warn!(error = %e, "silence watch failed; retrying");
             }

@@ -123,6 +123,14 @@ impl TestApp {
         panic!("vigil did not become healthy at {}", app.base);
     }
 
+    /// Stops the server as an operator would (SIGTERM) and waits until it has exited.
+    pub fn terminate(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+
     /// A client with its own cookie jar (one browser).
     pub fn client(&self) -> Client {
         Client::builder().cookie_store(true).build().expect("client")

@@ -17,6 +17,7 @@ pub mod exams;
 pub mod flags;
 pub mod imports;
 pub mod invitations;
+pub mod job_leases;
 pub mod members;
 pub mod orgs;
 pub mod outbox;

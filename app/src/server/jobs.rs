@@ -1,0 +1,52 @@
+//! Background jobs that must run once across every node on the database (the deadline job,
+//! the silence watch, retention, mail delivery). Before each run a job takes or renews its
+//! lease — one row per job in `job_leases` — with a single conditional write: it succeeds for
+//! the node that holds the lease, or for anyone once the holder has let it run out. Only the
+//! node whose write succeeded runs the job that time. A node that dies stops renewing, and
+//! another takes the job over within one lease. No coordination service, no advisory locks:
+//! the same SQL works on SQLite and PostgreSQL.
+
+use super::{db, new_id, now_ms};
+use sqlx::AnyPool;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// This process among the nodes sharing the database: a fresh id each start.
+#[derive(Debug, Clone)]
+pub struct Node(Arc<str>);
+
+impl Node {
+    pub fn new() -> Node {
+        Node(new_id().into())
+    }
+
+    pub fn id(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Node {
+    fn default() -> Self {
+        Node::new()
+    }
+}
+
+/// How long a lease outlives the run that took it: a few of the job's periods, so a busy
+/// node keeps its job while a dead one loses it soon.
+pub fn lease_for(every: Duration) -> Duration {
+    every.saturating_mul(3).max(Duration::from_secs(10))
+}
+
+/// Whether `node` may run `job` now, taking or renewing its lease for `lease`. A database
+/// error counts as "no": the job waits for the next period rather than risk running twice.
+pub async fn may_run(pool: &AnyPool, job: &str, node: &Node, lease: Duration) -> bool {
+    let now = now_ms();
+    let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
+    match db::job_leases::take(pool, job, node.id(), now, until).await {
+        Ok(held) => held,
+        Err(e) => {
+            tracing::warn!(job, error = %e, "could not take the job's lease; skipping this run");
+            false
+        }
+    }
+}
