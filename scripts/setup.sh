@@ -5,7 +5,7 @@ set -euo pipefail
 
 VIGIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CARGO_LEPTOS_VERSION="0.3.10" # 0.3.11 needs a newer rustc than 1.95
-export PATH="$HOME/.cargo/bin:$VIGIL_ROOT/end2end/node_modules/.bin:$PATH"
+export PATH="$HOME/.cargo/bin:$VIGIL_ROOT/end2end/node_modules/.bin:$VIGIL_ROOT/tools/node_modules/.bin:$PATH"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -44,6 +44,16 @@ ensure_cargo_deny() {
   if ! cargo deny --version 2>/dev/null | grep -q "$CARGO_DENY_VERSION"; then
     say "installing cargo-deny $CARGO_DENY_VERSION (takes a few minutes once)"
     cargo install cargo-deny --version "$CARGO_DENY_VERSION" --locked
+  fi
+}
+
+# The release build runs wasm-opt on the WASM bundle. cargo-leptos would download it, which
+# fails without github.com, and Debian's binaryen is too old for rustc 1.95's output: npm's
+# binaryen (tools/package.json) works.
+ensure_release_tools() {
+  if ! wasm-opt --version 2>/dev/null | grep -q "version 132"; then
+    say "installing wasm-opt (npm's binaryen 132) for release builds"
+    (cd "$VIGIL_ROOT/tools" && npm ci --no-audit --no-fund)
   fi
 }
 
