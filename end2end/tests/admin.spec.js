@@ -4,7 +4,7 @@
 // the operator suspends the organisation and its admin is signed out. On a server of its own,
 // so the suspension and the demo operator's sign-in touch no other test.
 const { test } = require('@playwright/test');
-const { expect, hydrated, invitationLinkFor, ownServer, PASSWORD } = require('./helpers');
+const { expect, hydrated, invitationLinkFor, ownServer, PASSWORD, linkWhenSent } = require('./helpers');
 
 async function signInAt(page, base, email, password = PASSWORD) {
   await page.goto(`${base}/signin`);
@@ -43,7 +43,7 @@ test('an operator creates an organisation whose admin sets it up, then suspends 
 
     // The first admin joins from the link in the message.
     const deanPage = await dean.newPage();
-    await deanPage.goto(invitationLinkFor('dean@faculty.test', server.logFile, 'join'));
+    await deanPage.goto(await linkWhenSent('dean@faculty.test', server.logFile, 'join'));
     await hydrated(deanPage);
     await expect(deanPage.getByTestId('invited-roles')).toHaveText('Organisation admin');
     await deanPage.getByLabel('Your name').fill('Dana Dean');

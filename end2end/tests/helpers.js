@@ -109,6 +109,22 @@ function invitationLinkFor(email, logFile = require('path').join(__dirname, '..'
 
 module.exports.invitationLinkFor = invitationLinkFor;
 
+/** The same, once the server has logged the message (it writes the log as it answers). */
+async function linkWhenSent(email, logFile = undefined, kind = 'invitations') {
+  let link;
+  await expect.poll(() => {
+    try {
+      link = invitationLinkFor(email, logFile, kind);
+      return true;
+    } catch {
+      return false;
+    }
+  }).toBe(true);
+  return link;
+}
+
+module.exports.linkWhenSent = linkWhenSent;
+
 /**
  * A Vigil server of the test's own (its own port and SQLite file, demo data), for tests that
  * stop it or need a demo candidate nobody else has touched, or a public host of their own. `kill()` is a crash (SIGKILL);

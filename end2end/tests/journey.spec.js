@@ -4,7 +4,7 @@
 // fixed section and a random section, and publishes it; an enrollment manager invites a
 // candidate, who takes it and sees the result once the window has closed for everyone.
 const { test } = require('@playwright/test');
-const { expect, hydrated, signIn, invitationLinkFor } = require('./helpers');
+const { expect, hydrated, signIn, invitationLinkFor, linkWhenSent } = require('./helpers');
 
 // A real 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -173,7 +173,7 @@ test('author, QA, coordinator, enrollment manager and candidate take an exam fro
 
   // The candidate accepts, takes the exam and submits.
   const candidate = await (await browser.newContext()).newPage();
-  await candidate.goto(invitationLinkFor(email));
+  await candidate.goto(await linkWhenSent(email));
   await hydrated(candidate);
   await candidate.getByLabel('Your name').fill('Jo Journey');
   await candidate.getByLabel('Choose a password').fill('a long enough password');

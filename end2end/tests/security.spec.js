@@ -1,7 +1,7 @@
 // The page's script policy in a real browser: Vigil's own code hydrates and streams under it,
 // and a script injected into the page does not run.
 const { test, expect } = require('@playwright/test');
-const { hydrated, invitationLinkFor, signIn, totpCode } = require('./helpers');
+const { hydrated, invitationLinkFor, signIn, totpCode, linkWhenSent } = require('./helpers');
 
 test('pages run under a strict script policy: the app works and an injected script does not run', async ({ page }) => {
   const violations = [];
@@ -101,7 +101,7 @@ test('two-step sign-in: set up with an authenticator code, then asked for after 
   // The account signs in only once its address is proven by the emailed link.
   await expect(page.getByTestId('check-email')).toContainText(email);
   await expect(page.getByTestId('signed-in-as')).toHaveCount(0);
-  await page.goto(invitationLinkFor(email, undefined, 'verify-email'));
+  await page.goto(await linkWhenSent(email, undefined, 'verify-email'));
   await hydrated(page);
   await page.getByRole('button', { name: 'Confirm and sign in' }).click();
   await expect(page.getByTestId('signed-in-as')).toBeVisible();
