@@ -24,6 +24,9 @@ pub struct Config {
     /// Reverse proxies whose `X-Forwarded-For` is believed (`VIGIL_TRUSTED_PROXIES`: addresses
     /// or CIDR ranges, comma-separated). Empty: the header is ignored.
     pub trusted_proxies: Vec<crate::security::IpRange>,
+    /// This node's name among those sharing the database (`VIGIL_NODE_ID`): kept across
+    /// restarts, it lets a restarted node take its job leases back at once. Unset: a fresh id.
+    pub node_id: Option<String>,
 }
 
 /// Shown in logs and panics: the URLs' passwords are replaced.
@@ -36,6 +39,7 @@ impl std::fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(app::server::redact_url))
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("node_id", &self.node_id)
             .field("idle_timeout_minutes", &self.idle_timeout_minutes)
             .finish_non_exhaustive()
     }
@@ -143,7 +147,24 @@ impl Config {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let node_id = get("VIGIL_NODE_ID")
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty());
+        if let Some(id) = &node_id {
+            let fine = id.len() <= 64
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            if !fine {
+                return Err(ConfigError::Invalid {
+                    name: "VIGIL_NODE_ID",
+                    value: id.clone(),
+                    reason: "use up to 64 letters, digits, '-', '_' or '.'".into(),
+                });
+            }
+        }
         Ok(Config {
+            node_id,
             idle_timeout_minutes,
             trusted_proxies,
             telemetry_event_cap,
@@ -207,6 +228,7 @@ mod tests {
             ("VIGIL_TRUSTED_PROXIES", "10.0.0.0/33"),
             ("VIGIL_IDLE_TIMEOUT_MINUTES", "0"),
             ("VIGIL_IDLE_TIMEOUT_MINUTES", "9223372036854775807"),
+            ("VIGIL_NODE_ID", "node one"),
         ] {
             let err = Config::from_lookup(|k| match k {
                 "DATABASE_URL" => Some("sqlite::memory:".into()),

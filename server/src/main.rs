@@ -156,6 +156,7 @@ async fn run() -> Result<(), StartError> {
             idle_ms: config.idle_timeout_minutes.saturating_mul(60_000),
             ..Default::default()
         },
+        node_id: config.node_id.clone(),
     };
     let state = AppState::new(pool.clone(), settings)?;
     let node = state.node.clone();

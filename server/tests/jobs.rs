@@ -180,3 +180,35 @@ async fn a_second_node_runs_no_job_until_the_first_is_gone() {
     let left = holders(&pool).await;
     assert!(left.iter().all(|(_, h)| *h != b), "{left:?}");
 }
+
+#[tokio::test]
+async fn a_node_restarted_under_its_name_takes_its_jobs_back_at_once() {
+    let (db_url, pool) = fresh_database("jobs_named_node").await;
+    let named = [("VIGIL_NODE_ID", "node-a")];
+    let first = TestApp::spawn_with(db_url.clone(), pool.clone(), &named).await;
+    until(&pool, "the named node takes the deadline job", |l| {
+        holder_of(l, "deadlines") == Some("node-a")
+    })
+    .await;
+    drop(first);
+    let expires = || async {
+        sqlx::query_scalar::<_, i64>("SELECT expires_at FROM job_leases WHERE name = 'deadlines'")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let before = expires().await;
+    // Killed, and back under the same name well inside its lease (10 s): its first run renews
+    // the lease it still holds instead of waiting it out.
+    let _again = TestApp::spawn_with(db_url, pool.clone(), &named).await;
+    let mut renewed = false;
+    for _ in 0..50 {
+        if expires().await > before {
+            renewed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(renewed, "the restarted node renewed its lease within 5 s");
+    assert_eq!(holder_of(&holders(&pool).await, "deadlines"), Some("node-a"));
+}

@@ -20,6 +20,11 @@ impl Node {
         Node(new_id().into())
     }
 
+    /// A node named by its operator (`VIGIL_NODE_ID`), the same across restarts.
+    pub fn named(id: &str) -> Node {
+        Node(id.into())
+    }
+
     pub fn id(&self) -> &str {
         &self.0
     }

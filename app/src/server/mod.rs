@@ -83,6 +83,8 @@ pub struct Settings {
     pub mail: mail::MailSettings,
     pub telemetry: ingest::Limits,
     pub sessions: SessionPolicy,
+    /// This node's name among those sharing the database; `None`: a fresh id each start.
+    pub node_id: Option<String>,
 }
 
 impl AppState {
@@ -91,7 +93,10 @@ impl AppState {
     /// node sharing the database holds their lease).
     pub fn new(pool: AnyPool, settings: Settings) -> Result<AppState, mail::MailError> {
         // Each node runs the background jobs only while it holds their leases (`jobs`).
-        let node = jobs::Node::new();
+        let node = settings
+            .node_id
+            .as_deref()
+            .map_or_else(jobs::Node::new, jobs::Node::named);
         tracing::info!(
             node = node.id(),
             "this node's id among those sharing the database"
