@@ -101,9 +101,21 @@ struct Item<'a> {
     /// The most points any of its versions carried; marks are scaled to it so a version
     /// worth other points still compares.
     max: f64,
-    /// Where it stood in the attempts: its earliest and mean position (the item order).
+    /// Where it stood in the attempts: its earliest position, and the sum and count of its
+    /// positions (their mean orders items that share the earliest).
     first: i64,
-    mean: f64,
+    position_sum: i64,
+    asked: i64,
+}
+
+impl Item<'_> {
+    fn mean_position(&self) -> f64 {
+        if self.asked > 0 {
+            self.position_sum as f64 / self.asked as f64
+        } else {
+            0.0
+        }
+    }
 }
 
 /// The item analysis over the attempts `counted` (by id, one row each, in this order).
@@ -119,13 +131,15 @@ pub(super) async fn analyse(
         .iter()
         .filter_map(|r| Some((*row_of.get(r.session_id.as_str())?, r)))
         .map(|(row, r)| {
-            let raw = r.marks.as_deref().unwrap_or_default();
-            let parsed: Vec<Mark> = raw
+            let pieces: Vec<&str> = r
+                .marks
+                .as_deref()
+                .unwrap_or_default()
                 .split(MARK)
                 .filter(|m| !m.is_empty())
-                .filter_map(parse_mark)
                 .collect();
-            unreadable += raw.split(MARK).filter(|m| !m.is_empty()).count() - parsed.len();
+            let parsed: Vec<Mark> = pieces.iter().filter_map(|m| parse_mark(m)).collect();
+            unreadable += pieces.len() - parsed.len();
             (row, parsed)
         })
         .collect();
@@ -150,7 +164,6 @@ pub(super) async fn analyse(
 
     let mut items: Vec<Item> = Vec::new();
     let mut item_of_question: HashMap<&str, usize> = HashMap::new();
-    let mut asked: Vec<(i64, i64)> = Vec::new();
     for v in &versions {
         let worth = info.get(v.id.as_str()).map_or(0.0, |i| i.points);
         let (first, sum, n) = seen.get(v.id.as_str()).copied().unwrap_or((0, 0, 0));
@@ -160,27 +173,25 @@ pub(super) async fn analyse(
                 shown: v,
                 max: 0.0,
                 first,
-                mean: 0.0,
+                position_sum: 0,
+                asked: 0,
             });
-            asked.push((0, 0));
             items.len() - 1
         });
-        if let (Some(item), Some(total)) = (items.get_mut(i), asked.get_mut(i)) {
+        if let Some(item) = items.get_mut(i) {
             item.max = item.max.max(worth);
             item.first = item.first.min(first);
             if v.version_no > item.shown.version_no {
                 item.shown = v;
             }
-            *total = (total.0.saturating_add(sum), total.1 + n);
+            item.position_sum = item.position_sum.saturating_add(sum);
+            item.asked = item.asked.saturating_add(n);
         }
-    }
-    for (item, (sum, n)) in items.iter_mut().zip(&asked) {
-        item.mean = if *n > 0 { *sum as f64 / *n as f64 } else { 0.0 };
     }
     items.sort_by(|a, b| {
         a.first
             .cmp(&b.first)
-            .then(a.mean.total_cmp(&b.mean))
+            .then(a.mean_position().total_cmp(&b.mean_position()))
             .then(a.question_id.cmp(b.question_id))
     });
     let index: HashMap<&str, usize> = items

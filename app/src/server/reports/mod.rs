@@ -93,12 +93,18 @@ pub async fn exam_report(
     exam_id: &str,
     filter: &ReportFilter,
 ) -> Result<ExamReport, AppError> {
+    let exam = readable_exam(state, exam_id).await?;
+    compute(&state.pool, exam, filter).await
+}
+
+/// The exam, if the signed-in caller reads reports in its organisation.
+async fn readable_exam(state: &AppState, exam_id: &str) -> Result<db::exams::ExamRow, AppError> {
     let user = auth::current_user(state).await?;
     let exam = db::exams::find(&state.pool, exam_id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
     guard::check(state, user, &exam.org_id, REPORT_READERS).await?;
-    compute(&state.pool, exam, filter).await
+    Ok(exam)
 }
 
 /// Longest search for a candidate's attempts, in characters; at most this many are listed.
@@ -118,10 +124,7 @@ pub async fn find_attempts(
             "Search with at most {MAX_SEARCH_CHARS} characters."
         )));
     }
-    let exam = db::exams::find(&state.pool, exam_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("There is no such exam.".into()))?;
-    guard::require_role(state, &exam.org_id, REPORT_READERS).await?;
+    let exam = readable_exam(state, exam_id).await?;
     let pattern = db::like_contains(&search.to_lowercase());
     let mut rows = store::submitted(&state.pool, &exam.id, &pattern, LISTED_ATTEMPTS as i64 + 1).await?;
     let more = rows.len() > LISTED_ATTEMPTS;
@@ -179,7 +182,8 @@ async fn bounds(
     }
     let zone = db::exams::org_time_zone(pool, &exam.org_id).await?;
     let day = |v: Option<String>| -> Result<Option<(i64, i64)>, AppError> {
-        v.map(|d| zone_day(&d, &zone)).transpose()
+        v.map(|d| super::exams::zone::day_bounds(&d, &zone).map_err(AppError::Invalid))
+            .transpose()
     };
     let from = day(given(&filter.from))?.map(|(start, _)| start);
     let until = day(given(&filter.to))?.map(|(_, end)| end);
@@ -193,10 +197,6 @@ async fn bounds(
         from,
         until,
     })
-}
-
-fn zone_day(day: &str, zone: &str) -> Result<(i64, i64), AppError> {
-    super::exams::zone::day_bounds(day, zone).map_err(AppError::Invalid)
 }
 
 impl Bounds {
