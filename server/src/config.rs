@@ -19,6 +19,10 @@ pub struct Config {
     pub mail_from: String,
     /// Most telemetry events stored for one attempt (`VIGIL_TELEMETRY_EVENT_CAP`).
     pub telemetry_event_cap: i64,
+    /// Telemetry events per second one attempt may send, sustained (`VIGIL_TELEMETRY_RATE`)…
+    pub telemetry_rate: i64,
+    /// …and in a burst (`VIGIL_TELEMETRY_BURST`), across every node.
+    pub telemetry_burst: i64,
     /// Minutes without use after which a sign-in session ends (`VIGIL_IDLE_TIMEOUT_MINUTES`).
     pub idle_timeout_minutes: i64,
     /// Reverse proxies whose `X-Forwarded-For` is believed (`VIGIL_TRUSTED_PROXIES`: addresses
@@ -55,6 +59,27 @@ pub enum ConfigError {
     },
     #[error("cannot create the data directory {0}: {1}")]
     DataDir(PathBuf, std::io::Error),
+}
+
+/// A whole number setting within `range`, `default` when unset.
+fn number_in(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, ConfigError> {
+    let Some(raw) = get(name).filter(|v| !v.trim().is_empty()) else {
+        return Ok(default);
+    };
+    raw.trim()
+        .parse()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| ConfigError::Invalid {
+            name,
+            value: raw,
+            reason: format!("use a whole number from {} to {}", range.start(), range.end()),
+        })
 }
 
 impl Config {
@@ -112,6 +137,8 @@ impl Config {
                 });
             }
         }
+        let telemetry_rate = number_in(&get, "VIGIL_TELEMETRY_RATE", 50, 1..=10_000)?;
+        let telemetry_burst = number_in(&get, "VIGIL_TELEMETRY_BURST", 2_000, 1..=1_000_000)?;
         let cap_raw = get("VIGIL_TELEMETRY_EVENT_CAP").unwrap_or_else(|| "100000".into());
         let telemetry_event_cap =
             cap_raw
@@ -164,6 +191,8 @@ impl Config {
             }
         }
         Ok(Config {
+            telemetry_rate,
+            telemetry_burst,
             node_id,
             idle_timeout_minutes,
             trusted_proxies,
@@ -197,6 +226,7 @@ mod tests {
         assert!(c.database_url.starts_with("sqlite://"));
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
         assert!(!c.secure_cookies);
+        assert_eq!((c.telemetry_rate, c.telemetry_burst), (50, 2_000));
         assert!(dir.is_dir());
     }
 
@@ -229,6 +259,10 @@ mod tests {
             ("VIGIL_IDLE_TIMEOUT_MINUTES", "0"),
             ("VIGIL_IDLE_TIMEOUT_MINUTES", "9223372036854775807"),
             ("VIGIL_NODE_ID", "node one"),
+            ("VIGIL_TELEMETRY_RATE", "0"),
+            ("VIGIL_TELEMETRY_RATE", "-5"),
+            ("VIGIL_TELEMETRY_BURST", "9223372036854775807"),
+            ("VIGIL_TELEMETRY_BURST", "lots"),
         ] {
             let err = Config::from_lookup(|k| match k {
                 "DATABASE_URL" => Some("sqlite::memory:".into()),

@@ -28,7 +28,7 @@ enum StartError {
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
     #[error(transparent)]
-    Mail(#[from] app::server::mail::MailError),
+    State(#[from] app::server::StateError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
     #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N, seed-review [SESSIONS [EVENTS]], seed-report [ATTEMPTS [QUESTIONS]] or nothing")]
@@ -150,7 +150,8 @@ async fn run() -> Result<(), StartError> {
         },
         telemetry: app::server::ingest::Limits {
             max_events_per_session: config.telemetry_event_cap,
-            ..Default::default()
+            rate_per_sec: config.telemetry_rate,
+            burst: config.telemetry_burst,
         },
         sessions: app::server::SessionPolicy {
             idle_ms: config.idle_timeout_minutes.saturating_mul(60_000),
@@ -158,7 +159,7 @@ async fn run() -> Result<(), StartError> {
         },
         node_id: config.node_id.clone(),
     };
-    let state = AppState::new(pool.clone(), settings)?;
+    let state = AppState::new(pool.clone(), settings).await?;
     let node = state.node.clone();
     let app = routes::router(&config, state);
     tracing::info!("Vigil listening on http://{local}");

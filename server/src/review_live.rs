@@ -2,11 +2,14 @@
 //! sessions in their organisations changed: new flags (`flag`), claims (`claim`) and decisions
 //! (`decision`). The review pages refetch on each one.
 //!
+//! Notices come over the bus, so a reviewer hears of changes made through any node.
+//!
 //! The stream re-checks its reviewer every few seconds and ends when they have signed out,
 //! their session expired, or they no longer review in an organisation it was opened for.
 
 use crate::routes::ServerState;
-use app::server::{auth, db, ingest::ReviewNotice, AppState};
+use app::server::bus::Announcement;
+use app::server::{auth, db, AppState};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -36,7 +39,7 @@ pub async fn stream(State(state): State<ServerState>, headers: HeaderMap) -> Res
     match reviewer_orgs(&app, token.as_deref()).await {
         Ok(orgs) => {
             let feed = Feed {
-                rx: app.ingestor.notices.subscribe(),
+                rx: app.bus.subscribe(),
                 orgs,
                 app,
                 token,
@@ -51,7 +54,7 @@ pub async fn stream(State(state): State<ServerState>, headers: HeaderMap) -> Res
 }
 
 struct Feed {
-    rx: broadcast::Receiver<ReviewNotice>,
+    rx: broadcast::Receiver<Announcement>,
     orgs: Vec<String>,
     app: AppState,
     token: Option<String>,
@@ -78,17 +81,17 @@ fn notices(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
                         return None;
                     }
                 }
-                notice = feed.rx.recv() => match notice {
-                    Ok(n) if feed.orgs.contains(&n.org_id) => {
+                heard = feed.rx.recv() => match heard {
+                    Ok(Announcement::Review(n)) if feed.orgs.contains(&n.org_id) => {
                         let data = serde_json::json!({"session_id": n.session_id});
                         let event = Event::default().event(n.what.as_str()).data(data.to_string());
                         return Some((Ok(event), feed));
                     }
-                    Ok(_) => continue,
-                    // Missed some: tell the page to refetch anyway.
-                    Err(RecvError::Lagged(_)) => {
+                    // This node may have missed some: tell the page to refetch anyway.
+                    Ok(Announcement::Resync) | Err(RecvError::Lagged(_)) => {
                         return Some((Ok(Event::default().event("flag").data("{}")), feed));
                     }
+                    Ok(_) => continue,
                     Err(RecvError::Closed) => return None,
                 },
             }

@@ -7,12 +7,14 @@
 
 use crate::routes::ServerState;
 use app::error::AppError;
+use app::server::bus::Announcement;
 use app::server::{auth, db, ingest};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use shared::telemetry::{ClientFrame, ServerFrame, MAX_FRAME_BYTES};
+use tokio::sync::broadcast::error::RecvError;
 use tracing::Instrument;
 
 pub async fn upgrade(
@@ -66,6 +68,22 @@ impl SignedIn {
     async fn still_valid(&self) -> bool {
         matches!(auth::user_for_token(&self.app, self.token.clone()).await, Ok(u) if u.id == self.user_id)
     }
+
+    /// Whether the attempt still takes telemetry (a database error counts as yes: the next
+    /// announcement or batch will tell).
+    async fn attempt_open(&self, session_id: &str) -> bool {
+        !matches!(
+            ingest::stream_target(&self.app, &self.user_id, session_id).await,
+            Err(AppError::Conflict(_) | AppError::Forbidden)
+        )
+    }
+}
+
+/// What an announcement makes an open socket check.
+enum Check {
+    AttemptEnded,
+    SignIn,
+    Both,
 }
 
 fn refuse(e: AppError) -> Response {
@@ -74,7 +92,8 @@ fn refuse(e: AppError) -> Response {
 
 async fn stream(mut socket: WebSocket, signed_in: SignedIn, target: ingest::StreamTarget, mut stored: i64) {
     let ingestor = signed_in.app.ingestor.clone();
-    let mut sessions_ended = signed_in.app.sessions_ended.subscribe();
+    // Ended attempts and sign-ins are announced on the bus, whichever node ended them.
+    let mut bus = signed_in.app.bus.subscribe();
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
     tracing::debug!(stored, "telemetry stream open");
     if send(&mut socket, &ServerFrame::Hello { last_seq: stored })
@@ -83,29 +102,37 @@ async fn stream(mut socket: WebSocket, signed_in: SignedIn, target: ingest::Stre
     {
         return;
     }
-    // Closes the socket when the attempt is submitted (by the candidate or at the deadline).
-    let mut ended = ingestor.watch_end(&target.session_id);
     loop {
         let msg = tokio::select! {
             msg = socket.recv() => msg,
-            _ = attempt_ended(&mut ended) => {
-                tracing::debug!("attempt ended: closing the telemetry stream");
-                let close = axum::extract::ws::CloseFrame {
-                    code: 4000,
-                    reason: "the attempt has ended".into(),
+            heard = bus.recv() => {
+                let check = match heard {
+                    Ok(Announcement::AttemptEnded { session_id }) if session_id == target.session_id => {
+                        Check::AttemptEnded
+                    }
+                    Ok(Announcement::SessionsEnded { user_id }) if user_id == signed_in.user_id => {
+                        Check::SignIn
+                    }
+                    // Announcements may have been missed: check both.
+                    Ok(Announcement::Resync) | Err(RecvError::Lagged(_)) => Check::Both,
+                    Ok(_) | Err(RecvError::Closed) => continue,
                 };
-                let _ = socket.send(Message::Close(Some(close))).await;
-                break;
-            }
-            ended = sessions_ended.recv() => {
-                // Someone's sessions ended (sign-out, password change): if it may be ours, check.
-                let ours = match &ended {
-                    Ok(user_id) => *user_id == signed_in.user_id,
-                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => true,
-                    Err(tokio::sync::broadcast::error::RecvError::Closed) => false,
-                };
-                if ours && !signed_in.still_valid().await {
+                if matches!(check, Check::SignIn | Check::Both) && !signed_in.still_valid().await {
                     close_signed_out(&mut socket).await;
+                    break;
+                }
+                let ended = match check {
+                    Check::AttemptEnded => true,
+                    Check::Both => !signed_in.attempt_open(&target.session_id).await,
+                    Check::SignIn => false,
+                };
+                if ended {
+                    tracing::debug!("attempt ended: closing the telemetry stream");
+                    let close = axum::extract::ws::CloseFrame {
+                        code: 4000,
+                        reason: "the attempt has ended".into(),
+                    };
+                    let _ = socket.send(Message::Close(Some(close))).await;
                     break;
                 }
                 continue;
@@ -165,18 +192,6 @@ async fn close_signed_out(socket: &mut WebSocket) {
         reason: "signed out".into(),
     };
     let _ = socket.send(Message::Close(Some(close))).await;
-}
-
-/// Resolves once the attempt has ended; never, if there is no way to know.
-async fn attempt_ended(ended: &mut Option<tokio::sync::watch::Receiver<bool>>) {
-    match ended {
-        Some(rx) => {
-            if rx.wait_for(|ended| *ended).await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        }
-        None => std::future::pending::<()>().await,
-    }
 }
 
 async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), axum::Error> {

@@ -1,7 +1,8 @@
 //! Exam attempts as the candidate owns them.
 
+use super::bus::NoticeKind;
 use super::db::{self, exam_sessions::ExamSessionRow};
-use super::ingest::{Ingestor, NoticeKind};
+use super::ingest::Ingestor;
 use super::{flagging, AppState};
 use crate::error::AppError;
 use shared::grading::{percentage, Outcome};

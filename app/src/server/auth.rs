@@ -199,8 +199,9 @@ pub async fn session_for_token(
 /// Tells open streams (the telemetry socket) that some of `user_id`'s sessions ended, so
 /// they check theirs at once instead of at their next periodic check.
 pub fn announce_sessions_ended(state: &AppState, user_id: &str) {
-    // Nobody listening is fine: no stream is open.
-    let _ = state.sessions_ended.send(user_id.to_string());
+    state.bus.announce(super::bus::Announcement::SessionsEnded {
+        user_id: user_id.to_string(),
+    });
 }
 
 pub async fn me(state: &AppState) -> Result<Me, AppError> {

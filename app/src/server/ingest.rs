@@ -5,6 +5,7 @@
 //! at all (its flush commits or rolls back as one) and idempotently on (session, sequence).
 //! After the commit, rules run on the new events, flags are written and reviewers are told.
 
+use super::bus::{Bus, NoticeKind, ReviewNotice};
 use super::db::{self, events::NewEvent, exam_sessions::TelemetryTarget, flags::FlagInsert};
 use super::{flagging, new_id, now_ms, AppState};
 use crate::error::AppError;
@@ -13,9 +14,7 @@ use shared::telemetry::{validate_batch, Envelope};
 use shared::{FlagType, Sensitivity, SessionStatus, Severity};
 use sqlx::AnyPool;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
 /// Most events one flush stores.
 const MAX_FLUSH_EVENTS: usize = 5_000;
@@ -27,43 +26,16 @@ const QUEUE_DEPTH: usize = 4_096;
 /// from stored events on demand, so forgetting costs time, never correctness).
 const MAX_CACHED_SESSIONS: usize = 100_000;
 
-/// Told to reviewers, live, when something in the queue changes.
-#[derive(Debug, Clone)]
-pub struct ReviewNotice {
-    pub org_id: String,
-    pub session_id: String,
-    pub what: NoticeKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NoticeKind {
-    /// New flags were raised.
-    Flag,
-    /// A session was claimed or released.
-    Claim,
-    /// A flag or a session was decided.
-    Decision,
-}
-
-impl NoticeKind {
-    /// The Server-Sent Events type.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NoticeKind::Flag => "flag",
-            NoticeKind::Claim => "claim",
-            NoticeKind::Decision => "decision",
-        }
-    }
-}
-
-/// How much one session may send. The rate holds per session across every connection and the
-/// beacon; the cap bounds what one attempt can make the server store.
+/// How much one session may send. The rate holds per session across every connection, the
+/// beacon and every node (the bucket is kept in the database, taken from in the same
+/// transaction that stores the batch); the cap bounds what one attempt can make the server
+/// store.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Sustained events per second…
-    pub rate_per_sec: f64,
+    pub rate_per_sec: i64,
     /// …with bursts up to this many (a reconnect re-sends what queued up while offline).
-    pub burst: f64,
+    pub burst: i64,
     /// Most events stored for one session.
     pub max_events_per_session: i64,
 }
@@ -71,18 +43,11 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            rate_per_sec: 50.0,
-            burst: 2_000.0,
+            rate_per_sec: 50,
+            burst: 2_000,
             max_events_per_session: 100_000,
         }
     }
-}
-
-/// A token bucket.
-#[derive(Debug)]
-struct Bucket {
-    tokens: f64,
-    at: Instant,
 }
 
 /// The note on the flag raised when a session reaches its cap.
@@ -106,12 +71,10 @@ struct Job {
 #[derive(Clone, Debug)]
 pub struct Ingestor {
     shards: Vec<mpsc::Sender<Job>>,
-    pub notices: broadcast::Sender<ReviewNotice>,
+    /// Where reviewers' notices and ended attempts are announced to every node.
+    pub bus: Bus,
     pool: AnyPool,
     limits: Limits,
-    buckets: Arc<Mutex<HashMap<String, Bucket>>>,
-    /// Sessions with an open telemetry socket, told when the attempt ends.
-    ended: Arc<Mutex<HashMap<String, watch::Sender<bool>>>>,
 }
 
 impl Ingestor {
@@ -119,82 +82,36 @@ impl Ingestor {
     /// writer anyway; several for PostgreSQL, so one flush inserts while another waits for its
     /// commit to reach the disk. A session always goes to the same writer, which keeps its
     /// events in order and its rules state in one place.
-    pub fn start(pool: AnyPool, limits: Limits) -> Ingestor {
+    pub fn start(pool: AnyPool, limits: Limits, bus: Bus) -> Ingestor {
         let writers = match db::Backend::of_pool(&pool) {
             db::Backend::Sqlite => 1,
             db::Backend::Postgres => POSTGRES_WRITERS,
         };
-        let (notices, _) = broadcast::channel(1_024);
         let shards = (0..writers)
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-                tokio::spawn(writer(pool.clone(), rx, notices.clone()));
+                tokio::spawn(writer(pool.clone(), rx, bus.clone(), limits));
                 tx
             })
             .collect();
         Ingestor {
             shards,
-            notices,
+            bus,
             pool,
             limits,
-            buckets: Arc::default(),
-            ended: Arc::default(),
         }
     }
 
-    /// Tells reviewers something changed; nobody listening is fine.
+    /// Tells reviewers on every node something changed; nobody listening is fine.
     pub fn notify(&self, org_id: &str, session_id: &str, what: NoticeKind) {
-        let _ = self.notices.send(ReviewNotice {
-            org_id: org_id.to_string(),
-            session_id: session_id.to_string(),
-            what,
-        });
+        self.bus.review(org_id, session_id, what);
     }
 
-    /// Takes `n` events from the session's bucket, whichever path they came by.
-    fn take(&self, session_id: &str, n: usize) -> bool {
-        let Ok(mut buckets) = self.buckets.lock() else {
-            return false;
-        };
-        let now = Instant::now();
-        if buckets.len() > 50_000 {
-            // Forget sessions idle long enough that their bucket is full again anyway.
-            let full_after = self.limits.burst / self.limits.rate_per_sec;
-            buckets.retain(|_, b| now.duration_since(b.at).as_secs_f64() < full_after);
-        }
-        let bucket = buckets.entry(session_id.to_string()).or_insert(Bucket {
-            tokens: self.limits.burst,
-            at: now,
-        });
-        let refill = now.duration_since(bucket.at).as_secs_f64() * self.limits.rate_per_sec;
-        bucket.tokens = (bucket.tokens + refill).min(self.limits.burst);
-        bucket.at = now;
-        if bucket.tokens >= n as f64 {
-            bucket.tokens -= n as f64;
-            true
-        } else {
-            false
-        }
-    }
-
-    /// A receiver that turns `true` when the session's attempt ends (submitted by the
-    /// candidate or at the deadline), so its telemetry sockets close.
-    pub fn watch_end(&self, session_id: &str) -> Option<watch::Receiver<bool>> {
-        let mut ended = self.ended.lock().ok()?;
-        ended.retain(|_, tx| tx.receiver_count() > 0);
-        Some(
-            ended
-                .entry(session_id.to_string())
-                .or_insert_with(|| watch::channel(false).0)
-                .subscribe(),
-        )
-    }
-
-    /// The attempt ended: close its telemetry sockets.
+    /// The attempt ended: its telemetry sockets close, on whichever node they are.
     pub fn end_session(&self, session_id: &str) {
-        if let Some(tx) = self.ended.lock().ok().and_then(|mut m| m.remove(session_id)) {
-            let _ = tx.send(true);
-        }
+        self.bus.announce(super::bus::Announcement::AttemptEnded {
+            session_id: session_id.to_string(),
+        });
     }
 
     fn shard(&self, session_id: &str) -> &mpsc::Sender<Job> {
@@ -264,21 +181,21 @@ pub async fn accept(
         (Some(f), Some(l)) => (f.seq, l.seq),
         _ => return Err(AppError::Invalid("the batch is empty".into())),
     };
-    let next = stored_seq.saturating_add(1);
-    if first > next {
-        return Err(AppError::Invalid(format!(
-            "events are missing: expected sequence {next} next, got {first}"
-        )));
+    let mut stored_seq = stored_seq;
+    if first > stored_seq.saturating_add(1) {
+        // What the caller last knew may be behind: the session's events may have gone through
+        // another connection or node since. Only the database can say something is missing.
+        stored_seq = db::events::max_seq(&ingestor.pool, &target.session_id).await?;
+        let next = stored_seq.saturating_add(1);
+        if first > next {
+            return Err(AppError::Invalid(format!(
+                "events are missing: expected sequence {next} next, got {first}"
+            )));
+        }
     }
     if last <= stored_seq {
         // A re-send of what is already stored: acknowledge without touching the database.
         return Ok(stored_seq);
-    }
-    if !ingestor.take(&target.session_id, batch.len()) {
-        return Err(AppError::TooManyRequests(format!(
-            "too many events: at most {} per second for this session; slow down and re-send",
-            ingestor.limits.rate_per_sec
-        )));
     }
     // Sequence numbers are contiguous from 1, so the last one is the count stored.
     let cap = ingestor.limits.max_events_per_session;
@@ -288,6 +205,8 @@ pub async fn accept(
             "this session has reached its limit of {cap} stored events; further events are refused"
         )));
     }
+    // The writer takes the batch from the session's bucket as it stores it, and refuses it
+    // when the bucket is empty.
     ingestor.store(target, batch).await?;
     Ok(last.max(stored_seq))
 }
@@ -314,7 +233,7 @@ impl Ingestor {
     }
 }
 
-async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, notices: broadcast::Sender<ReviewNotice>) {
+async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, bus: Bus, limits: Limits) {
     let mut cache: HashMap<String, RulesState> = HashMap::new();
     while let Some(first) = rx.recv().await {
         let mut size = first.events.len();
@@ -332,7 +251,7 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, notices: broadcast::
             cache.clear();
         }
         let started = std::time::Instant::now();
-        let result = flush(&pool, &mut cache, &jobs).await;
+        let result = flush(&pool, &mut cache, &jobs, limits).await;
         tracing::debug!(
             batches = jobs.len(),
             events = size,
@@ -340,13 +259,21 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, notices: broadcast::
             "flush"
         );
         match result {
-            Ok(raised) => {
-                for notice in raised {
+            Ok(flushed) => {
+                for notice in flushed.notices {
                     // Nobody listening is fine: reviewers also see flags when they load the page.
-                    let _ = notices.send(notice);
+                    bus.announce(super::bus::Announcement::Review(notice));
                 }
-                for job in jobs {
-                    let _ = job.reply.send(Ok(()));
+                for (job, stored) in jobs.into_iter().zip(flushed.stored) {
+                    let reply = if stored {
+                        Ok(())
+                    } else {
+                        Err(AppError::TooManyRequests(format!(
+                            "too many events: at most {} per second for this session; slow down and re-send",
+                            limits.rate_per_sec
+                        )))
+                    };
+                    let _ = job.reply.send(reply);
                 }
             }
             Err(e) => {
@@ -362,15 +289,52 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, notices: broadcast::
     }
 }
 
+/// What a rule's flag is raised for, stored with a unique key, so the same events never raise
+/// it twice (say, when two nodes both see them after a reconnect). A silence is keyed like the
+/// silence watch keys it (naming the last event heard), so it is flagged once whichever of the
+/// two sees it first.
+fn rule_once_key(flag: &NewFlag) -> Option<String> {
+    let first = flag.evidence.first()?;
+    if flag.flag_type == FlagType::TelemetryGap {
+        return Some(db::flags::once::silence_after(first));
+    }
+    Some(db::flags::once::rule(flag.flag_type.as_str(), &flag.evidence))
+}
+
+/// What one flush did.
+struct Flushed {
+    /// For reviewers: sessions with new flags.
+    notices: Vec<ReviewNotice>,
+    /// For each job, whether its session's bucket held its events (else nothing was stored).
+    stored: Vec<bool>,
+}
+
 /// Stores every job's events in one transaction, runs the rules on what was new, writes flags.
 async fn flush(
     pool: &AnyPool,
     cache: &mut HashMap<String, RulesState>,
     jobs: &[Job],
-) -> Result<Vec<ReviewNotice>, sqlx::Error> {
+    limits: Limits,
+) -> Result<Flushed, sqlx::Error> {
     let now = now_ms();
+    let backend = db::Backend::of_pool(pool);
+    let mut tx = db::begin_write(pool).await?;
+    // Buckets first, in session order: writers on other nodes lock the same rows in the same
+    // order, so two flushes never wait on each other in a circle.
+    let rate = db::telemetry_buckets::Rate {
+        burst_milli: limits.burst.saturating_mul(1_000),
+        per_ms_milli: limits.rate_per_sec,
+    };
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by(|a, b| jobs[*a].target.session_id.cmp(&jobs[*b].target.session_id));
+    let mut stored = vec![false; jobs.len()];
+    for i in order {
+        let job = &jobs[i];
+        let n = i64::try_from(job.events.len()).unwrap_or(i64::MAX);
+        stored[i] = db::telemetry_buckets::take(&mut tx, &job.target.session_id, n, rate, now).await?;
+    }
     let mut rows = Vec::new();
-    for job in jobs {
+    for (job, _) in jobs.iter().zip(&stored).filter(|(_, ok)| **ok) {
         for e in &job.events {
             let payload_json =
                 serde_json::to_string(&e.kind).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
@@ -381,8 +345,6 @@ async fn flush(
             });
         }
     }
-    let backend = db::Backend::of_pool(pool);
-    let mut tx = db::begin_write(pool).await?;
     // Ids of the rows that were not stored before (the ids are new, so present means inserted).
     let mut fresh: HashSet<&str> = HashSet::with_capacity(rows.len());
     for chunk in rows.chunks(db::events::INSERT_CHUNK) {
@@ -398,7 +360,7 @@ async fn flush(
     }
     let mut notices = Vec::new();
     let mut offset = 0;
-    for job in jobs {
+    for (job, _) in jobs.iter().zip(&stored).filter(|(_, ok)| **ok) {
         let sid = job.target.session_id.as_str();
         // Rows were built job by job, event by event.
         let job_rows = &rows[offset..offset + job.events.len()];
@@ -428,14 +390,10 @@ async fn flush(
         if flags.is_empty() {
             continue;
         }
-        // A silence is flagged once, whether the silence watch saw it first (naming the last
-        // event heard) or the rules do when the browser speaks again.
         let inserts = flags
             .iter()
             .map(|f| FlagInsert {
-                once_key: (f.flag_type == FlagType::TelemetryGap)
-                    .then(|| f.evidence.first().map(|id| db::flags::once::silence_after(id)))
-                    .flatten(),
+                once_key: rule_once_key(f),
                 ..FlagInsert::from(f)
             })
             .collect();
@@ -457,5 +415,5 @@ async fn flush(
         }
         return Err(e);
     }
-    Ok(notices)
+    Ok(Flushed { notices, stored })
 }

@@ -6,6 +6,7 @@ pub mod account;
 pub mod attempts;
 pub mod auth;
 pub mod authoring;
+pub mod bus;
 pub mod db;
 pub mod deadlines;
 pub mod demo;
@@ -51,8 +52,8 @@ pub struct AppState {
     pub ingestor: ingest::Ingestor,
     pub mail: mail::Mailer,
     pub sessions: SessionPolicy,
-    /// The user ids some of whose sign-in sessions just ended (sign-out, password change).
-    pub sessions_ended: tokio::sync::broadcast::Sender<String>,
+    /// What this node tells every node sharing the database, and hears from them.
+    pub bus: bus::Bus,
     /// This process among the nodes sharing the database (holds job leases).
     pub node: jobs::Node,
 }
@@ -90,8 +91,8 @@ pub struct Settings {
 impl AppState {
     /// State over `pool`, with the telemetry writer, the silence watch, the deadline job,
     /// retention and mail delivery started on the current runtime (the jobs run on whichever
-    /// node sharing the database holds their lease).
-    pub fn new(pool: AnyPool, settings: Settings) -> Result<AppState, mail::MailError> {
+    /// node sharing the database holds their lease), and this node listening to the others.
+    pub async fn new(pool: AnyPool, settings: Settings) -> Result<AppState, StateError> {
         // Each node runs the background jobs only while it holds their leases (`jobs`).
         let node = settings
             .node_id
@@ -102,7 +103,8 @@ impl AppState {
             "this node's id among those sharing the database"
         );
         let mail = mail::Mailer::start(pool.clone(), &settings.mail, node.clone())?;
-        let ingestor = ingest::Ingestor::start(pool.clone(), settings.telemetry);
+        let bus = bus::Bus::start(&pool, node.id()).await.map_err(StateError::Bus)?;
+        let ingestor = ingest::Ingestor::start(pool.clone(), settings.telemetry, bus.clone());
         watch::start(pool.clone(), ingestor.clone(), node.clone());
         deadlines::start(pool.clone(), ingestor.clone(), node.clone());
         retention::start(pool.clone(), node.clone());
@@ -114,9 +116,18 @@ impl AppState {
             public_url: settings.public_url.trim_end_matches('/').to_string(),
             mail,
             sessions: settings.sessions,
-            sessions_ended: tokio::sync::broadcast::channel(256).0,
+            bus,
         })
     }
+}
+
+/// Why a node could not start its shared state.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error(transparent)]
+    Mail(#[from] mail::MailError),
+    #[error("cannot listen to the other nodes on the database: {0}")]
+    Bus(sqlx::Error),
 }
 
 /// The state provided to server functions by the router.

@@ -4,9 +4,10 @@
 //! event heard; and for sessions that never sent an event at all (socket and beacon blocked),
 //! counted from the attempt's start, one TELEMETRY_GAP naming no event.
 
+use super::bus::NoticeKind;
 use super::db::{self, flags::FlagInsert};
 use super::flagging;
-use super::ingest::{Ingestor, NoticeKind};
+use super::ingest::Ingestor;
 use super::jobs::{self, Node};
 use super::now_ms;
 use shared::rules::{NewFlag, Thresholds};

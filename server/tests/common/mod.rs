@@ -204,7 +204,11 @@ impl TestApp {
     /// An ingestor of the test's own, for running the server's background jobs by hand
     /// against the same database (their notices go nowhere).
     pub fn ingestor(&self) -> app::server::ingest::Ingestor {
-        app::server::ingest::Ingestor::start(self.pool.clone(), Default::default())
+        app::server::ingest::Ingestor::start(
+            self.pool.clone(),
+            Default::default(),
+            app::server::bus::Bus::local(),
+        )
     }
 
     /// One page of the review queue as `client` sees it, with `filter` (JSON).

@@ -22,6 +22,10 @@ pub mod once {
     pub fn silence_after(event_id: &str) -> String {
         format!("silence-after:{event_id}")
     }
+    /// A rule's flag on these events (the same events never raise the same flag twice).
+    pub fn rule(flag_type: &str, evidence: &[String]) -> String {
+        format!("rule:{flag_type}:{}", evidence.join(","))
+    }
     /// No event at all from the attempt's start (while it runs, or at submission).
     pub const NEVER_HEARD: &str = "never-heard";
     /// The attempt sent more events than it may store.

@@ -31,6 +31,7 @@ pub mod review_history;
 pub mod second_factor;
 pub mod sessions;
 pub mod staff_invitations;
+pub mod telemetry_buckets;
 pub mod throttle;
 pub mod users;
 

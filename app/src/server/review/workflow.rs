@@ -4,10 +4,10 @@
 //! change goes to `review_history` and `audit_log` in the same transaction, and reviewers are
 //! told live.
 
+use super::super::bus::NoticeKind;
 use super::super::db::{
     self, audit, exam_sessions::review::ReviewRow, flags::FlagInsert, review_history::Change,
 };
-use super::super::ingest::NoticeKind;
 use super::super::{flagging, guard::Caller, now_ms, AppState};
 use crate::error::AppError;
 use shared::review::{check_flag_decision, check_note, transition, Context, ReviewAction, CLAIM_IDLE_MS};
