@@ -19,6 +19,11 @@ pub struct Config {
     pub mail_from: String,
     /// Most telemetry events stored for one attempt (`VIGIL_TELEMETRY_EVENT_CAP`).
     pub telemetry_event_cap: i64,
+    /// What a scraper of `/metrics` presents as a bearer token (`VIGIL_METRICS_TOKEN`, at
+    /// least 16 characters); unset: `/metrics` is off.
+    pub metrics_token: Option<String>,
+    /// `text` (default) or `json`, one object per line (`VIGIL_LOG_FORMAT`).
+    pub log_json: bool,
     /// Telemetry events per second one attempt may send, sustained (`VIGIL_TELEMETRY_RATE`)…
     pub telemetry_rate: i64,
     /// …and in a burst (`VIGIL_TELEMETRY_BURST`), across every node.
@@ -44,6 +49,7 @@ impl std::fmt::Debug for Config {
             .field("smtp_url", &self.smtp_url.as_deref().map(app::server::redact_url))
             .field("trusted_proxies", &self.trusted_proxies)
             .field("node_id", &self.node_id)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("idle_timeout_minutes", &self.idle_timeout_minutes)
             .finish_non_exhaustive()
     }
@@ -137,6 +143,29 @@ impl Config {
                 });
             }
         }
+        let metrics_token = get("VIGIL_METRICS_TOKEN").filter(|t| !t.is_empty());
+        if let Some(token) = &metrics_token {
+            if token.chars().count() < 16 || token.chars().any(char::is_whitespace) {
+                return Err(ConfigError::Invalid {
+                    name: "VIGIL_METRICS_TOKEN",
+                    // A secret stays out of the message.
+                    value: "…".into(),
+                    reason: "use at least 16 characters without spaces".into(),
+                });
+            }
+        }
+        let format_raw = get("VIGIL_LOG_FORMAT").unwrap_or_default();
+        let log_json = match format_raw.trim().to_ascii_lowercase().as_str() {
+            "" | "text" => false,
+            "json" => true,
+            _ => {
+                return Err(ConfigError::Invalid {
+                    name: "VIGIL_LOG_FORMAT",
+                    value: format_raw,
+                    reason: "use text or json".into(),
+                })
+            }
+        };
         let telemetry_rate = number_in(&get, "VIGIL_TELEMETRY_RATE", 50, 1..=10_000)?;
         let telemetry_burst = number_in(&get, "VIGIL_TELEMETRY_BURST", 2_000, 1..=1_000_000)?;
         let cap_raw = get("VIGIL_TELEMETRY_EVENT_CAP").unwrap_or_else(|| "100000".into());
@@ -191,6 +220,8 @@ impl Config {
             }
         }
         Ok(Config {
+            metrics_token,
+            log_json,
             telemetry_rate,
             telemetry_burst,
             node_id,
@@ -260,6 +291,8 @@ mod tests {
             ("VIGIL_IDLE_TIMEOUT_MINUTES", "9223372036854775807"),
             ("VIGIL_NODE_ID", "node one"),
             ("VIGIL_TELEMETRY_RATE", "0"),
+            ("VIGIL_METRICS_TOKEN", "short"),
+            ("VIGIL_LOG_FORMAT", "xml"),
             ("VIGIL_TELEMETRY_RATE", "-5"),
             ("VIGIL_TELEMETRY_BURST", "9223372036854775807"),
             ("VIGIL_TELEMETRY_BURST", "lots"),

@@ -1,7 +1,8 @@
 #![recursion_limit = "256"]
 //! `vigil`: serves the app. `vigil --demo` seeds demo data first; `vigil seed-demo` only seeds;
 //! `vigil seed-load N`, `vigil seed-review [SESSIONS [EVENTS]]` and
-//! `vigil seed-report [ATTEMPTS [QUESTIONS]]` seed data for the benchmarks.
+//! `vigil seed-report [ATTEMPTS [QUESTIONS]]` seed data for the benchmarks; `vigil backup FILE`
+//! writes a consistent copy of a SQLite database (`scripts/backup.sh`).
 
 mod bank_files;
 mod config;
@@ -31,7 +32,9 @@ enum StartError {
     State(#[from] app::server::StateError),
     #[error("server stopped with an error: {0}")]
     Serve(std::io::Error),
-    #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N, seed-review [SESSIONS [EVENTS]], seed-report [ATTEMPTS [QUESTIONS]] or nothing")]
+    #[error(transparent)]
+    Backup(#[from] db::BackupError),
+    #[error("unknown argument {0:?}; use --demo, seed-demo, seed-load N, seed-review [SESSIONS [EVENTS]], seed-report [ATTEMPTS [QUESTIONS]], backup FILE or nothing")]
     Usage(String),
 }
 
@@ -49,6 +52,7 @@ async fn run() -> Result<(), StartError> {
     let mut load_candidates = None;
     let mut review_scale = None;
     let mut report_scale = None;
+    let mut backup_to = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -83,17 +87,38 @@ async fn run() -> Result<(), StartError> {
                 report_scale = Some((number(10_000)?, number(50)?));
                 serve = false;
             }
+            "backup" => {
+                let file = args.next().filter(|f| !f.is_empty());
+                backup_to =
+                    Some(file.ok_or_else(|| StartError::Usage("backup needs a file to write".into()))?);
+                serve = false;
+            }
             other => return Err(StartError::Usage(other.to_string())),
         }
     }
     let config = Config::from_env()?;
-    tracing_subscriber::fmt()
-        // Colours only for a person at a terminal; a log file or collector gets plain text.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .with_env_filter(EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
+    let filter = EnvFilter::try_new(&config.log_filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    if config.log_json {
+        // One JSON object per line, with the request's span (its id, method, path) on each.
+        tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt()
+            // Colours only for a person at a terminal; a log file or collector gets plain text.
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+            .with_env_filter(filter)
+            .init();
+    }
 
     let pool = db::connect_and_migrate(&config.database_url, config.max_db_connections).await?;
+    if let Some(file) = &backup_to {
+        db::backup_sqlite(&pool, file).await?;
+        tracing::info!(file = %file, "backup written");
+    }
     if seed {
         let seeded = demo::seed_demo(&pool).await.map_err(StartError::Seed)?;
         tracing::info!(org_id = %seeded.org_id, exam_id = %seeded.exam_id, "demo data ready");

@@ -9,7 +9,7 @@
 
 use crate::routes::ServerState;
 use app::server::bus::Announcement;
-use app::server::{auth, db, AppState};
+use app::server::{auth, db, metrics, AppState};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -44,6 +44,7 @@ pub async fn stream(State(state): State<ServerState>, headers: HeaderMap) -> Res
                 app,
                 token,
                 recheck: tokio::time::interval(RECHECK_EVERY),
+                _open: metrics::OpenGuard::new(&metrics::get().review_streams_open),
             };
             Sse::new(notices(feed))
                 .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
@@ -59,6 +60,8 @@ struct Feed {
     app: AppState,
     token: Option<String>,
     recheck: tokio::time::Interval,
+    /// Counted among the open streams until the stream ends.
+    _open: metrics::OpenGuard,
 }
 
 impl Feed {

@@ -1,7 +1,8 @@
 //! The router: Leptos pages and server functions, health, static files, request tracing.
 
 use crate::config::Config;
-use app::server::{db, AppState};
+use app::error::AppError;
+use app::server::{db, metrics, AppState};
 use app::{shell, App};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{FromRef, State};
@@ -19,6 +20,8 @@ use tower_http::trace::TraceLayer;
 pub struct ServerState {
     pub leptos: LeptosOptions,
     pub app: AppState,
+    /// What a scraper of `/metrics` must present (`VIGIL_METRICS_TOKEN`); `None`: no metrics.
+    pub metrics_token: Option<std::sync::Arc<str>>,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -42,12 +45,14 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
     let state = ServerState {
         leptos: leptos.clone(),
         app: app_state.clone(),
+        metrics_token: config.metrics_token.as_deref().map(Into::into),
     };
     let context_state = app_state.clone();
     let fallback_state = app_state.clone();
     let request_id = http::HeaderName::from_static("x-request-id");
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .route("/ws/telemetry/{session_id}", get(crate::telemetry_ws::upgrade))
         .route("/api/review/live", get(crate::review_live::stream))
         .route("/exports/exams/{exam_id}/sessions.csv", get(crate::exports::sessions_csv))
@@ -82,6 +87,7 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
             crate::security::Guard::new(config.trusted_proxies.clone(), config.public_url.as_deref()),
             crate::security::guard,
         ))
+        .layer(axum::middleware::from_fn(count_response))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req
                 .headers()
@@ -133,6 +139,46 @@ fn loggable_path(path: &str) -> &str {
         .iter()
         .find(|(prefix, _)| path.starts_with(prefix))
         .map_or(path, |(_, shown)| shown)
+}
+
+/// Counts every response, by status class and time taken.
+async fn count_response(
+    req: Request<axum::body::Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let started = std::time::Instant::now();
+    let response = next.run(req).await;
+    metrics::get().response(response.status().as_u16(), started.elapsed());
+    response
+}
+
+/// `GET /metrics`: this node's figures for Prometheus, for a scraper that presents
+/// `Authorization: Bearer <VIGIL_METRICS_TOKEN>`. Counts of candidates and flags are not
+/// for the public, so without a configured token there are no metrics.
+async fn metrics(State(state): State<ServerState>, headers: http::HeaderMap) -> axum::response::Response {
+    let Some(expected) = state.metrics_token.as_deref() else {
+        return AppError::NotFound("Metrics are off: set VIGIL_METRICS_TOKEN to turn them on.".into())
+            .into_response();
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !same_secret(presented.as_bytes(), expected.as_bytes()) {
+        return AppError::Unauthenticated.into_response();
+    }
+    let body = metrics::get().render(state.app.node.id());
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+/// Compares two secrets in time that depends on their lengths only.
+fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 async fn healthz(State(state): State<ServerState>) -> impl IntoResponse {

@@ -8,7 +8,7 @@
 use crate::routes::ServerState;
 use app::error::AppError;
 use app::server::bus::Announcement;
-use app::server::{auth, db, ingest};
+use app::server::{auth, db, ingest, metrics};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -92,6 +92,7 @@ fn refuse(e: AppError) -> Response {
 
 async fn stream(mut socket: WebSocket, signed_in: SignedIn, target: ingest::StreamTarget, mut stored: i64) {
     let ingestor = signed_in.app.ingestor.clone();
+    let _open = metrics::OpenGuard::new(&metrics::get().telemetry_sockets_open);
     // Ended attempts and sign-ins are announced on the bus, whichever node ended them.
     let mut bus = signed_in.app.bus.subscribe();
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);

@@ -14,6 +14,7 @@ use shared::telemetry::{validate_batch, Envelope};
 use shared::{FlagType, Sensitivity, SessionStatus, Severity};
 use sqlx::AnyPool;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering::Relaxed;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most events one flush stores.
@@ -252,6 +253,8 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, bus: Bus, limits: Li
         }
         let started = std::time::Instant::now();
         let result = flush(&pool, &mut cache, &jobs, limits).await;
+        let metrics = super::metrics::get();
+        metrics.telemetry_flush_seconds.observe(started.elapsed());
         tracing::debug!(
             batches = jobs.len(),
             events = size,
@@ -260,6 +263,15 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, bus: Bus, limits: Li
         );
         match result {
             Ok(flushed) => {
+                let stored = flushed.stored.iter().filter(|s| **s).count() as u64;
+                metrics.telemetry_batches_stored.fetch_add(stored, Relaxed);
+                metrics
+                    .telemetry_batches_over_rate
+                    .fetch_add(flushed.stored.len() as u64 - stored, Relaxed);
+                metrics
+                    .telemetry_events_stored
+                    .fetch_add(flushed.fresh_events, Relaxed);
+                metrics.flags_raised.fetch_add(flushed.flags_raised, Relaxed);
                 for notice in flushed.notices {
                     // Nobody listening is fine: reviewers also see flags when they load the page.
                     bus.announce(super::bus::Announcement::Review(notice));
@@ -277,6 +289,7 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, bus: Bus, limits: Li
                 }
             }
             Err(e) => {
+                metrics.telemetry_flushes_failed.fetch_add(1, Relaxed);
                 tracing::error!(error = %e, batches = jobs.len(), "telemetry flush failed; clients will re-send");
                 for job in &jobs {
                     cache.remove(&job.target.session_id);
@@ -307,6 +320,9 @@ struct Flushed {
     notices: Vec<ReviewNotice>,
     /// For each job, whether its session's bucket held its events (else nothing was stored).
     stored: Vec<bool>,
+    /// Events stored now (not before).
+    fresh_events: u64,
+    flags_raised: u64,
 }
 
 /// Stores every job's events in one transaction, runs the rules on what was new, writes flags.
@@ -359,6 +375,7 @@ async fn flush(
         }
     }
     let mut notices = Vec::new();
+    let mut flags_raised = 0;
     let mut offset = 0;
     for (job, _) in jobs.iter().zip(&stored).filter(|(_, ok)| **ok) {
         let sid = job.target.session_id.as_str();
@@ -402,6 +419,7 @@ async fn flush(
             continue;
         }
         tracing::info!(session_id = sid, new_flags = raised.len(), "flags raised");
+        flags_raised += raised.len() as u64;
         notices.push(ReviewNotice {
             org_id: job.target.org_id.clone(),
             session_id: sid.to_string(),
@@ -415,5 +433,10 @@ async fn flush(
         }
         return Err(e);
     }
-    Ok(Flushed { notices, stored })
+    Ok(Flushed {
+        fresh_events: fresh.len() as u64,
+        flags_raised,
+        notices,
+        stored,
+    })
 }

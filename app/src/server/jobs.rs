@@ -48,7 +48,10 @@ pub async fn may_run(pool: &AnyPool, job: &str, node: &Node, lease: Duration) ->
     let now = now_ms();
     let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
     match db::job_leases::take(pool, job, node.id(), now, until).await {
-        Ok(held) => held,
+        Ok(held) => {
+            super::metrics::get().job(job, held);
+            held
+        }
         Err(e) => {
             tracing::warn!(job, error = %e, "could not take the job's lease; skipping this run");
             false

@@ -20,6 +20,7 @@ pub mod ingest;
 pub mod invitations;
 pub mod jobs;
 pub mod mail;
+pub mod metrics;
 pub mod org_admin;
 pub mod page_policy;
 pub mod passkeys;

@@ -91,6 +91,11 @@ impl TestApp {
 
     /// Like `spawn`, with extra environment variables for the server.
     pub async fn spawn_with(db_url: String, pool: AnyPool, env: &[(&str, &str)]) -> TestApp {
+        Self::spawn_logging(db_url, pool, env, Stdio::null()).await
+    }
+
+    /// Like `spawn_with`, the server's log (its standard output) going to `log`.
+    pub async fn spawn_logging(db_url: String, pool: AnyPool, env: &[(&str, &str)], log: Stdio) -> TestApp {
         let port = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("free port")
@@ -100,7 +105,7 @@ impl TestApp {
             .env("VIGIL_LISTEN", format!("127.0.0.1:{port}"))
             .env("RUST_LOG", "warn")
             .envs(env.iter().copied())
-            .stdout(Stdio::null())
+            .stdout(log)
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start vigil");
@@ -121,6 +126,11 @@ impl TestApp {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("vigil did not become healthy at {}", app.base);
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Stops the server as an operator would (SIGTERM) and waits until it has exited.

@@ -132,6 +132,34 @@ pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyP
     Ok(pool)
 }
 
+/// Writes a consistent copy of a SQLite database to `path` while nodes keep using it
+/// (`VACUUM INTO`: one read transaction, so the copy is of one moment). PostgreSQL has
+/// `pg_dump` for this; `scripts/backup.sh` uses whichever fits.
+pub async fn backup_sqlite(pool: &AnyPool, path: &str) -> Result<(), BackupError> {
+    if Backend::of_pool(pool) != Backend::Sqlite {
+        return Err(BackupError::NotSqlite);
+    }
+    if std::path::Path::new(path).exists() {
+        return Err(BackupError::Exists(path.to_string()));
+    }
+    sqlx::query("VACUUM INTO $1")
+        .bind(path)
+        .execute(pool)
+        .await
+        .map_err(BackupError::Write)?;
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("this backs up a SQLite database; for PostgreSQL use pg_dump (scripts/backup.sh does)")]
+    NotSqlite,
+    #[error("{0} exists already; choose a new file, so no backup is overwritten")]
+    Exists(String),
+    #[error("cannot write the backup: {0}")]
+    Write(sqlx::Error),
+}
+
 /// Whether the database answers a trivial query.
 pub async fn ping(pool: &AnyPool) -> bool {
     sqlx::query("SELECT 1").execute(pool).await.is_ok()
