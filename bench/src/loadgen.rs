@@ -12,14 +12,13 @@
 //! acknowledgement, and sends the next at once.
 
 use futures_util::{SinkExt, StreamExt};
-use serde_json::{json, Value};
+use serde_json::json;
 use shared::telemetry::{ClientFrame, Envelope, EventKind, ServerFrame, ENVELOPE_VERSION};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
-
-const PASSWORD: &str = "vigil-demo-password";
+use tokio_tungstenite::tungstenite::Message;
+use vigil_bench::{next, now_ms, open_socket, peak_rss_mib, percentile, prepare, rand_offset};
 
 #[derive(Clone, Debug)]
 struct Args {
@@ -64,45 +63,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// Signs candidate `i` in, starts (or resumes) the exam; returns (cookie, session id).
-async fn prepare(base: &str, exam_id: &str, i: usize) -> Result<(String, String), String> {
-    let http = reqwest::Client::new();
-    let email = format!("load-{i}@load.vigil.test");
-    let r = http
-        .post(format!("{base}/api/sign_in"))
-        .form(&[("email", email.as_str()), ("password", PASSWORD)])
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    if !r.status().is_success() {
-        return Err(format!("sign in {email}: {}", r.status()));
-    }
-    let cookie = r
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .ok_or("no session cookie")?
-        .to_string();
-    let r = http
-        .post(format!("{base}/api/start_exam"))
-        .header("cookie", &cookie)
-        .form(&[("exam_id", exam_id), ("consent", "true")])
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let body: Value = r.json().await.map_err(|e| e.to_string())?;
-    let sid = body.as_str().ok_or(format!("start exam: {body}"))?.to_string();
-    Ok((cookie, sid))
-}
-
 #[derive(Default)]
 struct Totals {
     sent: AtomicU64,
@@ -120,13 +80,7 @@ async fn candidate(
     start: Instant,
     end: Instant,
 ) -> Result<(i64, i64), String> {
-    let url = format!("{}/ws/telemetry/{sid}", args.base.replace("http://", "ws://"));
-    let mut req = url.into_client_request().map_err(|e| e.to_string())?;
-    req.headers_mut()
-        .insert("cookie", cookie.parse().map_err(|_| "bad cookie")?);
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .map_err(|e| e.to_string())?;
+    let mut ws = open_socket(&args.base, &cookie, &sid).await?;
     let mut stored = match next(&mut ws).await? {
         ServerFrame::Hello { last_seq } => last_seq,
         other => return Err(format!("expected hello, got {other:?}")),
@@ -189,41 +143,6 @@ async fn candidate(
     Ok((first, stored))
 }
 
-fn rand_offset(sid: &str) -> u64 {
-    let h = shared::telemetry::paste_fingerprint(sid);
-    u64::from_str_radix(&h[..8], 16).unwrap_or(0) % 1_000_000
-}
-
-async fn next(
-    ws: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
-) -> Result<ServerFrame, String> {
-    loop {
-        match ws.next().await {
-            Some(Ok(Message::Text(t))) => return serde_json::from_str(t.as_str()).map_err(|e| e.to_string()),
-            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-            Some(Ok(other)) => return Err(format!("unexpected message {other:?}")),
-            Some(Err(e)) => return Err(e.to_string()),
-            None => return Err("connection closed".into()),
-        }
-    }
-}
-
-/// Peak resident memory of a process in MiB (VmHWM), where /proc has it.
-fn peak_rss_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
-}
-
-fn percentile(sorted: &[u32], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx] as f64 / 1000.0
-}
-
 #[tokio::main]
 async fn main() {
     let args = match parse_args() {
@@ -258,7 +177,11 @@ async fn run(args: Args) -> Result<(), String> {
     let mut prepared = Vec::with_capacity(args.candidates);
     let mut pending = futures_util::stream::iter((0..args.candidates).map(|i| {
         let (base, exam_id) = (args.base.clone(), exam_id.clone());
-        async move { prepare(&base, &exam_id, i).await }
+        async move {
+            prepare(&base, &exam_id, i)
+                .await
+                .map(|p| (p.cookie, p.session_id))
+        }
     }))
     .buffer_unordered(16);
     while let Some(r) = pending.next().await {

@@ -174,6 +174,10 @@ pub async fn start_exam(exam_id: String, consent: bool) -> Result<String, AppErr
                 .await?;
             tx.commit().await?;
             tracing::info!(session_id = %id, exam_id = %exam.id, "exam session started");
+            // The attempt's questions are drawn now, while candidates arrive one by one, so
+            // the exam page only reads when they all open it at the same minute (the page
+            // still draws them for an attempt that has none).
+            crate::server::exams::delivery::questions_of(&state.pool, &id, &exam).await?;
             Ok(id)
         }
         .await,

@@ -191,7 +191,7 @@ pub async fn session_for_token(
         .await?
         .ok_or(AppError::Unauthenticated)?;
     if now.saturating_sub(live.last_seen_at) >= TOUCH_EVERY_MS {
-        db::sessions::touch(&state.pool, &live.session_id, now).await?;
+        state.last_seen.record(&live.session_id, now);
     }
     Ok(live)
 }

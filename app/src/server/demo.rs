@@ -327,6 +327,9 @@ pub fn load_candidate_email(i: usize) -> String {
 /// Seeds an organisation for the load generator: `candidates` candidates (password
 /// [`DEMO_PASSWORD`]) enrolled in one proctored exam. Adds only the candidates that are
 /// missing, so it can be re-run with a larger number.
+/// The load-test organisation's reviewer (`vigil seed-load N`).
+pub const LOAD_REVIEWER_EMAIL: &str = "load-reviewer@load.vigil.test";
+
 pub async fn seed_load(pool: &AnyPool, candidates: usize) -> Result<SeededOrg, AppError> {
     let seeded = match db::orgs::org_id_by_slug(pool, LOAD_ORG_SLUG).await? {
         Some(org_id) => {
@@ -337,7 +340,12 @@ pub async fn seed_load(pool: &AnyPool, candidates: usize) -> Result<SeededOrg, A
                     .await?;
             SeededOrg { org_id, exam_id }
         }
-        None => seed_org(pool, "Load Test", LOAD_ORG_SLUG, &[], "Load test exam").await?,
+        // A reviewer, so the load test can hold reviewers' live streams open.
+        None => {
+            let reviewer: &[Role] = &[Role::ProctorReviewer];
+            let staff = [(LOAD_REVIEWER_EMAIL, "Load Reviewer", reviewer)];
+            seed_org(pool, "Load Test", LOAD_ORG_SLUG, &staff, "Load test exam").await?
+        }
     };
     // One hash for all: these accounts exist to be signed in by a program, fast.
     let password_hash = hash_password(DEMO_PASSWORD)?;

@@ -19,6 +19,7 @@ pub mod guard;
 pub mod ingest;
 pub mod invitations;
 pub mod jobs;
+pub mod last_seen;
 pub mod mail;
 pub mod metrics;
 pub mod org_admin;
@@ -55,6 +56,8 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// What this node tells every node sharing the database, and hears from them.
     pub bus: bus::Bus,
+    /// Marks sign-in sessions used, in batches off the request path.
+    pub last_seen: last_seen::Recorder,
     /// This process among the nodes sharing the database (holds job leases).
     pub node: jobs::Node,
 }
@@ -110,6 +113,7 @@ impl AppState {
         deadlines::start(pool.clone(), ingestor.clone(), node.clone());
         retention::start(pool.clone(), node.clone());
         Ok(AppState {
+            last_seen: last_seen::Recorder::start(pool.clone()),
             node,
             ingestor,
             pool,

@@ -1,0 +1,507 @@
+//! The whole exam under load. N candidates (seeded with `vigil seed-load N`) sign in and start
+//! the exam (the sign-in phase), then, all at once (the exam phase): each loads its exam page
+//! and the questions once, streams 10 events a second over its telemetry socket, and saves an
+//! answer every 10 seconds through the real `save_answer` server function; reviewers hold the
+//! live review stream open. It prints, per path, throughput and latency, the server's resident
+//! memory for each phase, and the events lost (acknowledged but not stored).
+//!
+//! ```text
+//! exam-load --base http://127.0.0.1:3000 --database-url sqlite://data/vigil.db \
+//!           --candidates 5000 --seconds 60 --reviewers 20 --server-pid 1234
+//! ```
+//! Several nodes: `--base` and `--server-pid` take comma-separated lists; candidate i (and
+//! reviewer i) uses node i mod n, and memory is reported per node.
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use shared::telemetry::{ClientFrame, Envelope, EventKind, ServerFrame, ENVELOPE_VERSION};
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+use vigil_bench::{
+    anon_rss_mib, cpu_seconds, next, now_ms, open_socket, peak_rss_mib, percentile, prepare, rand_offset,
+    rss_mib,
+};
+
+#[derive(Clone, Debug)]
+struct Args {
+    bases: Vec<String>,
+    database_url: String,
+    candidates: usize,
+    seconds: u64,
+    reviewers: usize,
+    server_pids: Vec<u32>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut a = Args {
+        bases: vec!["http://127.0.0.1:3000".into()],
+        database_url: String::new(),
+        candidates: 100,
+        seconds: 60,
+        reviewers: 10,
+        server_pids: Vec::new(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value"));
+        let number = |v: String| v.parse::<u64>().map_err(|e| format!("{flag}: {e}"));
+        match flag.as_str() {
+            "--base" => a.bases = value()?.split(',').map(str::to_string).collect(),
+            "--database-url" => a.database_url = value()?,
+            "--candidates" => a.candidates = number(value()?)? as usize,
+            "--seconds" => a.seconds = number(value()?)?,
+            "--reviewers" => a.reviewers = number(value()?)? as usize,
+            "--server-pid" => {
+                a.server_pids = value()?
+                    .split(',')
+                    .map(|p| p.parse::<u32>().map_err(|e| format!("--server-pid: {e}")))
+                    .collect::<Result<_, _>>()?
+            }
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    if a.bases.iter().any(String::is_empty) {
+        return Err("--base needs an address".into());
+    }
+    if a.database_url.is_empty() {
+        return Err("--database-url is needed to count stored events".into());
+    }
+    Ok(a)
+}
+
+/// Latencies and failures of one path.
+#[derive(Default)]
+struct Path {
+    latencies_us: Mutex<Vec<u32>>,
+    errors: AtomicU64,
+    first_error: Mutex<Option<String>>,
+}
+
+impl Path {
+    fn ok(&self, since: Instant) {
+        let us = since.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
+        if let Ok(mut l) = self.latencies_us.lock() {
+            l.push(us);
+        }
+    }
+
+    fn failed(&self, why: String) {
+        self.errors.fetch_add(1, Relaxed);
+        if let Ok(mut first) = self.first_error.lock() {
+            first.get_or_insert(why);
+        }
+    }
+
+    fn report(&self, seconds: f64) -> Value {
+        let mut l = self.latencies_us.lock().map(|l| l.clone()).unwrap_or_default();
+        l.sort_unstable();
+        json!({
+            "count": l.len(),
+            "per_sec": (l.len() as f64 / seconds).round(),
+            "p50_ms": percentile(&l, 0.50),
+            "p99_ms": percentile(&l, 0.99),
+            "max_ms": percentile(&l, 1.0),
+            "errors": self.errors.load(Relaxed),
+            "first_error": self.first_error.lock().ok().and_then(|e| e.clone()),
+        })
+    }
+}
+
+#[derive(Default)]
+struct Figures {
+    page: Path,
+    questions: Path,
+    ack: Path,
+    save: Path,
+    acked_events: AtomicU64,
+    review_notices: AtomicU64,
+}
+
+/// A value `save_answer` accepts for a question of `kind` (the load exam is the demo's).
+fn answer_for(kind: &str, n: u64) -> &'static str {
+    match kind {
+        "TRUE_FALSE" => {
+            if n.is_multiple_of(2) {
+                r#"["true"]"#
+            } else {
+                r#"["false"]"#
+            }
+        }
+        "MULTIPLE_CHOICE_SINGLE" | "MULTIPLE_CHOICE_MULTI" => {
+            if n.is_multiple_of(2) {
+                r#"["a"]"#
+            } else {
+                r#"["b"]"#
+            }
+        }
+        _ => r#""42""#,
+    }
+}
+
+/// One candidate's exam: the page and its questions once, then telemetry every second and an
+/// answer every 10 seconds until `end`. Returns (first seq sent, last seq acknowledged).
+async fn candidate(
+    base: String,
+    http: reqwest::Client,
+    cookie: String,
+    sid: String,
+    figures: Arc<Figures>,
+    start: Instant,
+    end: Instant,
+) -> Result<(i64, i64), String> {
+    let offset = Duration::from_micros(rand_offset(&sid));
+    tokio::time::sleep_until(tokio::time::Instant::from_std(start + offset)).await;
+
+    let t = Instant::now();
+    match http
+        .get(format!("{base}/sessions/{sid}"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+    {
+        Ok(r) if r.status().is_success() => {
+            let _ = r.bytes().await;
+            figures.page.ok(t);
+        }
+        Ok(r) => figures.page.failed(format!("exam page: {}", r.status())),
+        Err(e) => figures.page.failed(e.to_string()),
+    }
+    let t = Instant::now();
+    let questions: Vec<(String, String)> = match http
+        .post(format!("{base}/api/exam_session"))
+        .header("cookie", &cookie)
+        .form(&[("session_id", sid.as_str())])
+        .send()
+        .await
+    {
+        Ok(r) if r.status().is_success() => {
+            let body: Value = r.json().await.map_err(|e| e.to_string())?;
+            figures.questions.ok(t);
+            body["questions"]
+                .as_array()
+                .map(|qs| {
+                    qs.iter()
+                        .filter_map(|q| {
+                            Some((
+                                q["question_id"].as_str()?.to_string(),
+                                q["kind"].as_str()?.to_string(),
+                            ))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+        Ok(r) => {
+            let why = format!("exam_session: {}", r.status());
+            figures.questions.failed(why.clone());
+            return Err(why);
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+
+    let mut ws = open_socket(&base, &cookie, &sid).await?;
+    let mut stored = match next(&mut ws).await? {
+        ServerFrame::Hello { last_seq } => last_seq,
+        other => return Err(format!("expected hello, got {other:?}")),
+    };
+    let first = stored + 1;
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let mut second = 0_u64;
+    let mut version = 0_u64;
+    while Instant::now() < end {
+        tick.tick().await;
+        second += 1;
+        let events: Vec<Envelope> = (1..=10_i64)
+            .map(|k| Envelope {
+                v: ENVELOPE_VERSION,
+                session_id: sid.clone(),
+                seq: stored + k,
+                client_ms: now_ms(),
+                kind: if (stored + k) % 250 == 0 {
+                    EventKind::WindowBlur
+                } else {
+                    EventKind::Heartbeat
+                },
+            })
+            .collect();
+        let text = serde_json::to_string(&ClientFrame::Batch { events }).map_err(|e| e.to_string())?;
+        let t = Instant::now();
+        ws.send(Message::Text(text.into()))
+            .await
+            .map_err(|e| e.to_string())?;
+        match next(&mut ws).await? {
+            ServerFrame::Ack { seq } => {
+                figures.ack.ok(t);
+                figures.acked_events.fetch_add((seq - stored) as u64, Relaxed);
+                stored = seq;
+            }
+            ServerFrame::Error { reason } => figures.ack.failed(reason),
+            ServerFrame::Hello { .. } => return Err("unexpected hello".into()),
+        }
+        if second.is_multiple_of(10) && !questions.is_empty() {
+            version += 1;
+            let (qid, kind) = &questions[(version as usize) % questions.len()];
+            let v = version.to_string();
+            let t = Instant::now();
+            let saved = http
+                .post(format!("{base}/api/save_answer"))
+                .header("cookie", &cookie)
+                .form(&[
+                    ("session_id", sid.as_str()),
+                    ("question_id", qid.as_str()),
+                    ("value", answer_for(kind, version)),
+                    ("version", v.as_str()),
+                ])
+                .send()
+                .await;
+            match saved {
+                Ok(r) if r.status().is_success() => {
+                    let _ = r.bytes().await;
+                    figures.save.ok(t);
+                }
+                Ok(r) => {
+                    let status = r.status();
+                    let body = r.text().await.unwrap_or_default();
+                    figures.save.failed(format!("save_answer: {status} {body}"));
+                }
+                Err(e) => figures.save.failed(e.to_string()),
+            }
+        }
+    }
+    let _ = ws.close(None).await;
+    Ok((first, stored))
+}
+
+/// A reviewer's live stream (one tab of a reviewer signed in as `cookie`), held open until
+/// `end`, counting the notices it brings.
+async fn reviewer(base: String, cookie: String, figures: Arc<Figures>, end: Instant) -> Result<(), String> {
+    let r = reqwest::Client::new()
+        .get(format!("{base}/api/review/live"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !r.status().is_success() {
+        return Err(format!("review stream: {}", r.status()));
+    }
+    let mut body = r.bytes_stream();
+    let until = tokio::time::Instant::from_std(end);
+    while let Ok(Some(chunk)) = tokio::time::timeout_at(until, body.next()).await {
+        let chunk = chunk.map_err(|e| e.to_string())?;
+        let notices = chunk.windows(7).filter(|w| w == b"event: ").count();
+        figures.review_notices.fetch_add(notices as u64, Relaxed);
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("exam-load: {e}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(e) = run(args).await {
+        eprintln!("exam-load: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&args.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let exam_id: String = sqlx::query_scalar(
+        "SELECT e.id FROM exams e JOIN organizations o ON o.id = e.org_id WHERE o.slug = 'load' LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .map_err(|_| "no load-test exam: run `vigil seed-load N` against this database first".to_string())?;
+
+    eprintln!("sign-in phase: {} candidates…", args.candidates);
+    let t0 = Instant::now();
+    let mut prepared = Vec::with_capacity(args.candidates);
+    let node = |i: usize| args.bases[i % args.bases.len()].clone();
+    let mut pending = futures_util::stream::iter((0..args.candidates).map(|i| {
+        let (base, exam_id) = (node(i), exam_id.clone());
+        async move { prepare(&base, &exam_id, i).await }
+    }))
+    .buffer_unordered(16);
+    while let Some(r) = pending.next().await {
+        prepared.push(r?);
+    }
+    let memory = |of: fn(u32) -> Option<f64>| -> Vec<Option<f64>> {
+        args.server_pids.iter().map(|p| of(*p)).collect()
+    };
+    let sign_in_seconds = t0.elapsed().as_secs_f64();
+    let sign_in_peak = memory(peak_rss_mib);
+    let before_exam = memory(rss_mib);
+    eprintln!(
+        "signed in in {sign_in_seconds:.1} s; exam phase for {} s…",
+        args.seconds
+    );
+
+    let figures = Arc::new(Figures::default());
+    let cpu_before: Vec<Option<f64>> = args.server_pids.iter().map(|p| cpu_seconds(Some(*p))).collect();
+    let own_cpu_before = cpu_seconds(None);
+    let start = Instant::now() + Duration::from_millis(500);
+    let end = start + Duration::from_secs(args.seconds);
+    // The exam phase's memory, sampled (the process's peak includes the sign-in phase).
+    // Resident memory, and of it what is the process's own (not file pages: SQLite's memory
+    // map counts in the first, and is the kernel's page cache to reclaim).
+    let exam_rss = Arc::new(Mutex::new(vec![0.0_f64; args.server_pids.len()]));
+    let exam_anon = Arc::new(Mutex::new(vec![0.0_f64; args.server_pids.len()]));
+    {
+        let (exam_rss, exam_anon, pids) = (
+            Arc::clone(&exam_rss),
+            Arc::clone(&exam_anon),
+            args.server_pids.clone(),
+        );
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(Duration::from_millis(250));
+            while Instant::now() < end {
+                every.tick().await;
+                let (Ok(mut max), Ok(mut anon)) = (exam_rss.lock(), exam_anon.lock()) else {
+                    break;
+                };
+                for ((m, a), pid) in max.iter_mut().zip(anon.iter_mut()).zip(&pids) {
+                    *m = m.max(rss_mib(*pid).unwrap_or(0.0));
+                    *a = a.max(anon_rss_mib(*pid).unwrap_or(0.0));
+                }
+            }
+        });
+    }
+    // One reviewer signed in once (sign-ins at one account are throttled), its streams spread
+    // over the nodes like tabs behind a load balancer.
+    let reviewer_cookie = if args.reviewers > 0 {
+        vigil_bench::sign_in(
+            &reqwest::Client::new(),
+            &node(0),
+            app::server::demo::LOAD_REVIEWER_EMAIL,
+        )
+        .await?
+    } else {
+        String::new()
+    };
+    let reviewers: Vec<_> = (0..args.reviewers)
+        .map(|i| {
+            let task = reviewer(node(i), reviewer_cookie.clone(), Arc::clone(&figures), end);
+            tokio::spawn(task)
+        })
+        .collect();
+    let http = reqwest::Client::new();
+    let tasks: Vec<_> = prepared
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let task = candidate(
+                node(i),
+                http.clone(),
+                p.cookie,
+                p.session_id.clone(),
+                Arc::clone(&figures),
+                start,
+                end,
+            );
+            (p.session_id, tokio::spawn(task))
+        })
+        .collect();
+    let mut ranges = Vec::new();
+    let mut failures = 0;
+    for (sid, task) in tasks {
+        match task.await {
+            Ok(Ok((first, last))) => ranges.push((sid, first, last)),
+            Ok(Err(e)) => {
+                failures += 1;
+                if failures <= 5 {
+                    eprintln!("candidate failed: {e}");
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                eprintln!("candidate task panicked: {e}");
+            }
+        }
+    }
+    let mut reviewer_failures = 0;
+    for r in reviewers {
+        match r.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                reviewer_failures += 1;
+                if reviewer_failures == 1 {
+                    eprintln!("reviewer failed: {e}");
+                }
+            }
+            Err(e) => {
+                reviewer_failures += 1;
+                eprintln!("reviewer task panicked: {e}");
+            }
+        }
+    }
+    let seconds = start.elapsed().as_secs_f64().max(0.001);
+    // Cores busy on average during the exam phase: where two cores' worth of time went.
+    let cores =
+        |before: Option<f64>, now: Option<f64>| Some(((now? - before?) / seconds * 100.0).round() / 100.0);
+    let server_cores: Vec<Option<f64>> = args
+        .server_pids
+        .iter()
+        .zip(&cpu_before)
+        .map(|(p, b)| cores(*b, cpu_seconds(Some(*p))))
+        .collect();
+    let own_cores = cores(own_cpu_before, cpu_seconds(None));
+
+    let mut lost = 0_i64;
+    for (sid, first, last) in &ranges {
+        if last < first {
+            continue;
+        }
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM proctor_events WHERE session_id = $1 AND seq >= $2 AND seq <= $3",
+        )
+        .bind(sid)
+        .bind(first)
+        .bind(last)
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        lost += (last - first + 1) - stored;
+    }
+    let exam_rss = exam_rss.lock().map_err(|_| "poisoned")?.clone();
+    let exam_anon = exam_anon.lock().map_err(|_| "poisoned")?.clone();
+    let report = json!({
+        "scenario": "exam",
+        "backend": args.database_url.split(':').next(),
+        "nodes": args.bases.len(),
+        "candidates": args.candidates,
+        "candidates_failed": failures,
+        "reviewers": args.reviewers,
+        "reviewers_failed": reviewer_failures,
+        "sign_in_seconds": (sign_in_seconds * 10.0).round() / 10.0,
+        "exam_seconds": (seconds * 10.0).round() / 10.0,
+        "exam_page": figures.page.report(seconds),
+        "questions": figures.questions.report(seconds),
+        "telemetry_ack": figures.ack.report(seconds),
+        "events_per_sec_accepted": (figures.acked_events.load(Relaxed) as f64 / seconds).round(),
+        "answer_save": figures.save.report(seconds),
+        "review_notices": figures.review_notices.load(Relaxed),
+        "server_rss_mib_per_node": {
+            "sign_in_phase_peak": sign_in_peak,
+            "before_exam_phase": before_exam,
+            "exam_phase_max": exam_rss,
+            "exam_phase_max_anonymous": exam_anon,
+        },
+        "cpu_cores_exam_phase": {"server_per_node": server_cores, "load_generator": own_cores},
+        "events_lost": lost,
+    });
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}

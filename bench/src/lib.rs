@@ -1,0 +1,134 @@
+//! What the load generators share: signing a seeded load-test candidate in and starting the
+//! exam, the telemetry socket, and the figures (percentiles, resident memory).
+
+use futures_util::StreamExt;
+use serde_json::Value;
+use shared::telemetry::ServerFrame;
+use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+
+/// The seeded accounts' password (`vigil seed-load N`).
+pub const PASSWORD: &str = "vigil-demo-password";
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// A signed-in candidate with a started attempt.
+pub struct Prepared {
+    pub cookie: String,
+    pub session_id: String,
+}
+
+/// Signs in `email` and returns its session cookie.
+pub async fn sign_in(http: &reqwest::Client, base: &str, email: &str) -> Result<String, String> {
+    let r = http
+        .post(format!("{base}/api/sign_in"))
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !r.status().is_success() {
+        return Err(format!("sign in {email}: {}", r.status()));
+    }
+    r.headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .map(str::to_string)
+        .ok_or_else(|| "no session cookie".to_string())
+}
+
+/// Signs candidate `i` in and starts (or resumes) the exam.
+pub async fn prepare(base: &str, exam_id: &str, i: usize) -> Result<Prepared, String> {
+    let http = reqwest::Client::new();
+    let cookie = sign_in(&http, base, &format!("load-{i}@load.vigil.test")).await?;
+    let r = http
+        .post(format!("{base}/api/start_exam"))
+        .header("cookie", &cookie)
+        .form(&[("exam_id", exam_id), ("consent", "true")])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let body: Value = r.json().await.map_err(|e| e.to_string())?;
+    let session_id = body.as_str().ok_or(format!("start exam: {body}"))?.to_string();
+    Ok(Prepared { cookie, session_id })
+}
+
+/// Opens the attempt's telemetry socket.
+pub async fn open_socket(base: &str, cookie: &str, sid: &str) -> Result<Socket, String> {
+    let url = format!("{}/ws/telemetry/{sid}", base.replace("http://", "ws://"));
+    let mut req = url.into_client_request().map_err(|e| e.to_string())?;
+    req.headers_mut()
+        .insert("cookie", cookie.parse().map_err(|_| "bad cookie")?);
+    let (ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(ws)
+}
+
+/// The next frame the server sends.
+pub async fn next(ws: &mut Socket) -> Result<ServerFrame, String> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Text(t))) => return serde_json::from_str(t.as_str()).map_err(|e| e.to_string()),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Ok(other)) => return Err(format!("unexpected message {other:?}")),
+            Some(Err(e)) => return Err(e.to_string()),
+            None => return Err("connection closed".into()),
+        }
+    }
+}
+
+/// A stable offset within a second for `sid`, so paced clients do not send in lockstep.
+pub fn rand_offset(sid: &str) -> u64 {
+    let h = shared::telemetry::paste_fingerprint(sid);
+    u64::from_str_radix(&h[..8], 16).unwrap_or(0) % 1_000_000
+}
+
+fn status_kib(pid: u32, field: &str) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Peak resident memory of a process in MiB (VmHWM), where /proc has it.
+pub fn peak_rss_mib(pid: u32) -> Option<f64> {
+    status_kib(pid, "VmHWM:").map(|kb| kb / 1024.0)
+}
+
+/// Resident memory of a process now, in MiB (VmRSS).
+pub fn rss_mib(pid: u32) -> Option<f64> {
+    status_kib(pid, "VmRSS:").map(|kb| kb / 1024.0)
+}
+
+/// The process's own resident memory now (anonymous pages, not mapped files), in MiB.
+pub fn anon_rss_mib(pid: u32) -> Option<f64> {
+    status_kib(pid, "RssAnon:").map(|kb| kb / 1024.0)
+}
+
+/// CPU time a process has used so far (user + system), in seconds; `None` off Linux.
+pub fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
+    let path = pid.map_or_else(|| "/proc/self/stat".to_string(), |p| format!("/proc/{p}/stat"));
+    let stat = std::fs::read_to_string(path).ok()?;
+    // Fields after the command name (which may hold spaces) start after the last ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// The `p` quantile of microsecond figures, in milliseconds.
+pub fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx] as f64 / 1000.0
+}
