@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use vigil_bench::{
-    anon_rss_mib, cpu_seconds, next, now_ms, open_socket, peak_rss_mib, percentile, prepare, rand_offset,
-    rss_mib,
+    anon_rss_mib, cpu_seconds, events_lost, join_candidates, load_exam_id, next, now_ms, open_socket,
+    peak_rss_mib, percentile, prepare_all, rand_offset, rss_mib,
 };
 
 #[derive(Clone, Debug)]
@@ -316,25 +316,12 @@ async fn run(args: Args) -> Result<(), String> {
     let pool = sqlx::AnyPool::connect(&args.database_url)
         .await
         .map_err(|e| e.to_string())?;
-    let exam_id: String = sqlx::query_scalar(
-        "SELECT e.id FROM exams e JOIN organizations o ON o.id = e.org_id WHERE o.slug = 'load' LIMIT 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .map_err(|_| "no load-test exam: run `vigil seed-load N` against this database first".to_string())?;
+    let exam_id = load_exam_id(&pool).await?;
 
     eprintln!("sign-in phase: {} candidates…", args.candidates);
     let t0 = Instant::now();
-    let mut prepared = Vec::with_capacity(args.candidates);
     let node = |i: usize| args.bases[i % args.bases.len()].clone();
-    let mut pending = futures_util::stream::iter((0..args.candidates).map(|i| {
-        let (base, exam_id) = (node(i), exam_id.clone());
-        async move { prepare(&base, &exam_id, i).await }
-    }))
-    .buffer_unordered(16);
-    while let Some(r) = pending.next().await {
-        prepared.push(r?);
-    }
+    let prepared = prepare_all(&args.bases, &exam_id, args.candidates).await?;
     let memory = |of: fn(u32) -> Option<f64>| -> Vec<Option<f64>> {
         args.server_pids.iter().map(|p| of(*p)).collect()
     };
@@ -411,23 +398,7 @@ async fn run(args: Args) -> Result<(), String> {
             (p.session_id, tokio::spawn(task))
         })
         .collect();
-    let mut ranges = Vec::new();
-    let mut failures = 0;
-    for (sid, task) in tasks {
-        match task.await {
-            Ok(Ok((first, last))) => ranges.push((sid, first, last)),
-            Ok(Err(e)) => {
-                failures += 1;
-                if failures <= 5 {
-                    eprintln!("candidate failed: {e}");
-                }
-            }
-            Err(e) => {
-                failures += 1;
-                eprintln!("candidate task panicked: {e}");
-            }
-        }
-    }
+    let (ranges, failures) = join_candidates(tasks).await;
     let mut reviewer_failures = 0;
     for r in reviewers {
         match r.await {
@@ -456,22 +427,7 @@ async fn run(args: Args) -> Result<(), String> {
         .collect();
     let own_cores = cores(own_cpu_before, cpu_seconds(None));
 
-    let mut lost = 0_i64;
-    for (sid, first, last) in &ranges {
-        if last < first {
-            continue;
-        }
-        let stored: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM proctor_events WHERE session_id = $1 AND seq >= $2 AND seq <= $3",
-        )
-        .bind(sid)
-        .bind(first)
-        .bind(last)
-        .fetch_one(&pool)
-        .await
-        .map_err(|e| e.to_string())?;
-        lost += (last - first + 1) - stored;
-    }
+    let lost = events_lost(&pool, &ranges).await?;
     let exam_rss = exam_rss.lock().map_err(|_| "poisoned")?.clone();
     let exam_anon = exam_anon.lock().map_err(|_| "poisoned")?.clone();
     let report = json!({

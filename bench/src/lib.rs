@@ -4,6 +4,7 @@
 use futures_util::StreamExt;
 use serde_json::Value;
 use shared::telemetry::ServerFrame;
+use sqlx::AnyPool;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 
 /// The seeded accounts' password (`vigil seed-load N`).
@@ -131,4 +132,76 @@ pub fn percentile(sorted: &[u32], p: f64) -> f64 {
     }
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx] as f64 / 1000.0
+}
+
+/// The load-test exam (`vigil seed-load N`).
+pub async fn load_exam_id(pool: &AnyPool) -> Result<String, String> {
+    sqlx::query_scalar(
+        "SELECT e.id FROM exams e JOIN organizations o ON o.id = e.org_id WHERE o.slug = 'load' LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(|_| "no load-test exam: run `vigil seed-load N` against this database first".to_string())
+}
+
+/// Signs `n` candidates in and starts their attempts, 16 at a time; candidate i goes to node
+/// i mod the number of `bases`.
+pub async fn prepare_all(bases: &[String], exam_id: &str, n: usize) -> Result<Vec<Prepared>, String> {
+    let mut prepared = Vec::with_capacity(n);
+    let mut pending = futures_util::stream::iter((0..n).map(|i| {
+        let base = bases[i % bases.len()].clone();
+        async move { prepare(&base, exam_id, i).await }
+    }))
+    .buffered(16);
+    while let Some(r) = pending.next().await {
+        prepared.push(r?);
+    }
+    Ok(prepared)
+}
+
+/// A candidate's stream: (first sequence sent, last acknowledged), or why it failed.
+pub type CandidateTask = tokio::task::JoinHandle<Result<(i64, i64), String>>;
+
+/// Waits for every candidate's task: the (session, first sequence sent, last acknowledged)
+/// of those that finished, and how many failed (the first few printed).
+pub async fn join_candidates(tasks: Vec<(String, CandidateTask)>) -> (Vec<(String, i64, i64)>, usize) {
+    let mut ranges = Vec::new();
+    let mut failures = 0;
+    for (sid, task) in tasks {
+        match task.await {
+            Ok(Ok((first, last))) => ranges.push((sid, first, last)),
+            Ok(Err(e)) => {
+                failures += 1;
+                if failures <= 5 {
+                    eprintln!("candidate failed: {e}");
+                }
+            }
+            Err(e) => {
+                failures += 1;
+                eprintln!("candidate task panicked: {e}");
+            }
+        }
+    }
+    (ranges, failures)
+}
+
+/// Events acknowledged (each range) but absent from the database.
+pub async fn events_lost(pool: &AnyPool, ranges: &[(String, i64, i64)]) -> Result<i64, String> {
+    let mut lost = 0_i64;
+    for (sid, first, last) in ranges {
+        if last < first {
+            continue;
+        }
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM proctor_events WHERE session_id = $1 AND seq >= $2 AND seq <= $3",
+        )
+        .bind(sid)
+        .bind(first)
+        .bind(last)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        lost += (last - first + 1) - stored;
+    }
+    Ok(lost)
 }

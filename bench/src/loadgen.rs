@@ -11,14 +11,17 @@
 //! `--mode saturate`: each candidate sends a batch of `--batch` events, waits for its
 //! acknowledgement, and sends the next at once.
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde_json::json;
 use shared::telemetry::{ClientFrame, Envelope, EventKind, ServerFrame, ENVELOPE_VERSION};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
-use vigil_bench::{next, now_ms, open_socket, peak_rss_mib, percentile, prepare, rand_offset};
+use vigil_bench::{
+    events_lost, join_candidates, load_exam_id, next, now_ms, open_socket, peak_rss_mib, percentile,
+    prepare_all, rand_offset, Prepared,
+};
 
 #[derive(Clone, Debug)]
 struct Args {
@@ -165,28 +168,11 @@ async fn run(args: Args) -> Result<(), String> {
         .ok_or("--database-url is needed to count stored events")?;
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&db_url).await.map_err(|e| e.to_string())?;
-    let exam_id: String = sqlx::query_scalar(
-        "SELECT e.id FROM exams e JOIN organizations o ON o.id = e.org_id WHERE o.slug = 'load' LIMIT 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .map_err(|_| "no load-test exam: run `vigil seed-load N` against this database first".to_string())?;
+    let exam_id = load_exam_id(&pool).await?;
 
     eprintln!("signing in {} candidates…", args.candidates);
     let t0 = Instant::now();
-    let mut prepared = Vec::with_capacity(args.candidates);
-    let mut pending = futures_util::stream::iter((0..args.candidates).map(|i| {
-        let (base, exam_id) = (args.base.clone(), exam_id.clone());
-        async move {
-            prepare(&base, &exam_id, i)
-                .await
-                .map(|p| (p.cookie, p.session_id))
-        }
-    }))
-    .buffer_unordered(16);
-    while let Some(r) = pending.next().await {
-        prepared.push(r?);
-    }
+    let prepared = prepare_all(std::slice::from_ref(&args.base), &exam_id, args.candidates).await?;
     eprintln!(
         "signed in and started in {:.1} s; streaming for {} s…",
         t0.elapsed().as_secs_f64(),
@@ -198,49 +184,23 @@ async fn run(args: Args) -> Result<(), String> {
     let end = start + Duration::from_secs(args.seconds);
     let tasks: Vec<_> = prepared
         .into_iter()
-        .map(|(cookie, sid)| {
-            let (args, totals, sid2) = (args.clone(), Arc::clone(&totals), sid.clone());
-            (
-                sid,
-                tokio::spawn(candidate(args, cookie, sid2, totals, start, end)),
-            )
-        })
+        .map(
+            |Prepared {
+                 cookie,
+                 session_id: sid,
+             }| {
+                let (args, totals, sid2) = (args.clone(), Arc::clone(&totals), sid.clone());
+                (
+                    sid,
+                    tokio::spawn(candidate(args, cookie, sid2, totals, start, end)),
+                )
+            },
+        )
         .collect();
-    let mut ranges = Vec::new();
-    let mut failures = 0;
-    for (sid, task) in tasks {
-        match task.await {
-            Ok(Ok((first, last))) => ranges.push((sid, first, last)),
-            Ok(Err(e)) => {
-                failures += 1;
-                if failures <= 5 {
-                    eprintln!("candidate failed: {e}");
-                }
-            }
-            Err(e) => {
-                failures += 1;
-                eprintln!("candidate task panicked: {e}");
-            }
-        }
-    }
+    let (ranges, failures) = join_candidates(tasks).await;
     let elapsed = start.elapsed().as_secs_f64().max(0.001);
 
-    let mut lost = 0i64;
-    for (sid, first, last) in &ranges {
-        if last < first {
-            continue;
-        }
-        let stored: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM proctor_events WHERE session_id = $1 AND seq >= $2 AND seq <= $3",
-        )
-        .bind(sid)
-        .bind(first)
-        .bind(last)
-        .fetch_one(&pool)
-        .await
-        .map_err(|e| e.to_string())?;
-        lost += (last - first + 1) - stored;
-    }
+    let lost = events_lost(&pool, &ranges).await?;
     let mut lat = totals.latencies_us.lock().map(|l| l.clone()).unwrap_or_default();
     lat.sort_unstable();
     let acked = totals.acked.load(Ordering::Relaxed);
