@@ -157,6 +157,10 @@ const SERVER_FNS: &[(&str, Who)] = &[
 
 const ROUTES: &[(&str, Who)] = &[
     ("/healthz", Anyone),
+    (
+        "/metrics",
+        Through("the VIGIL_METRICS_TOKEN: a scraper presenting it as a bearer token (health.rs)"),
+    ),
     ("/ws/telemetry/{session_id}", Through("session: its candidate")),
     (
         "/api/review/live",
