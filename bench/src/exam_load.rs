@@ -14,13 +14,13 @@
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use shared::telemetry::{ClientFrame, Envelope, EventKind, ServerFrame, ENVELOPE_VERSION};
+use shared::telemetry::ServerFrame;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use vigil_bench::{
-    anon_rss_mib, cpu_seconds, events_lost, join_candidates, load_exam_id, next, now_ms, open_socket,
+    anon_rss_mib, batch_frame, cpu_seconds, events_lost, join_candidates, load_exam_id, next, open_socket,
     peak_rss_mib, percentile, prepare_all, rand_offset, rss_mib,
 };
 
@@ -213,20 +213,7 @@ async fn candidate(
     while Instant::now() < end {
         tick.tick().await;
         second += 1;
-        let events: Vec<Envelope> = (1..=10_i64)
-            .map(|k| Envelope {
-                v: ENVELOPE_VERSION,
-                session_id: sid.clone(),
-                seq: stored + k,
-                client_ms: now_ms(),
-                kind: if (stored + k) % 250 == 0 {
-                    EventKind::WindowBlur
-                } else {
-                    EventKind::Heartbeat
-                },
-            })
-            .collect();
-        let text = serde_json::to_string(&ClientFrame::Batch { events }).map_err(|e| e.to_string())?;
+        let text = batch_frame(&sid, stored, 10)?;
         let t = Instant::now();
         ws.send(Message::Text(text.into()))
             .await

@@ -3,7 +3,7 @@
 
 use futures_util::StreamExt;
 use serde_json::Value;
-use shared::telemetry::ServerFrame;
+use shared::telemetry::{ClientFrame, Envelope, EventKind, ServerFrame, ENVELOPE_VERSION};
 use sqlx::AnyPool;
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
 
@@ -71,6 +71,25 @@ pub async fn open_socket(base: &str, cookie: &str, sid: &str) -> Result<Socket, 
         .await
         .map_err(|e| e.to_string())?;
     Ok(ws)
+}
+
+/// A batch frame of `n` events following sequence `after`: mostly heartbeats, with the odd
+/// focus loss so the rules have work to do.
+pub fn batch_frame(sid: &str, after: i64, n: i64) -> Result<String, String> {
+    let events: Vec<Envelope> = (1..=n)
+        .map(|k| Envelope {
+            v: ENVELOPE_VERSION,
+            session_id: sid.to_string(),
+            seq: after + k,
+            client_ms: now_ms(),
+            kind: if (after + k) % 250 == 0 {
+                EventKind::WindowBlur
+            } else {
+                EventKind::Heartbeat
+            },
+        })
+        .collect();
+    serde_json::to_string(&ClientFrame::Batch { events }).map_err(|e| e.to_string())
 }
 
 /// The next frame the server sends.

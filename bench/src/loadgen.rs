@@ -13,13 +13,13 @@
 
 use futures_util::SinkExt;
 use serde_json::json;
-use shared::telemetry::{ClientFrame, Envelope, EventKind, ServerFrame, ENVELOPE_VERSION};
+use shared::telemetry::ServerFrame;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use vigil_bench::{
-    events_lost, join_candidates, load_exam_id, next, now_ms, open_socket, peak_rss_mib, percentile,
+    batch_frame, events_lost, join_candidates, load_exam_id, next, open_socket, peak_rss_mib, percentile,
     prepare_all, rand_offset, Prepared,
 };
 
@@ -103,21 +103,7 @@ async fn candidate(
         if args.paced {
             tick.tick().await;
         }
-        let events: Vec<Envelope> = (1..=per_batch as i64)
-            .map(|k| Envelope {
-                v: ENVELOPE_VERSION,
-                session_id: sid.clone(),
-                seq: stored + k,
-                client_ms: now_ms(),
-                // Mostly heartbeats, with the odd focus loss so the rules have work to do.
-                kind: if (stored + k) % 250 == 0 {
-                    EventKind::WindowBlur
-                } else {
-                    EventKind::Heartbeat
-                },
-            })
-            .collect();
-        let text = serde_json::to_string(&ClientFrame::Batch { events }).map_err(|e| e.to_string())?;
+        let text = batch_frame(&sid, stored, per_batch as i64)?;
         let sent_at = Instant::now();
         ws.send(Message::Text(text.into()))
             .await
