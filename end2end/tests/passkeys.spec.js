@@ -32,6 +32,8 @@ test('a passkey is added, signs in on its own, serves as the second step, and is
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     };
     const signOut = async () => {
+      // A passkey sign-in reloads the page: a click before hydration would be lost.
+      await hydrated(page);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.waitForURL(/\/signin/);
     };
