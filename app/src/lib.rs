@@ -21,7 +21,7 @@ pub mod telemetry_client;
 
 use components::header::Header;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
@@ -62,6 +62,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                // Under the bundle's versioned directory, so it is cached as long as the bundle.
+                <link rel="stylesheet" id="leptos" href=format!("/{}/vigil.css", options.site_pkg_dir) />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -84,7 +86,6 @@ pub fn App() -> impl IntoView {
     provide_context(MeResource(me));
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/vigil.css" />
         <Title formatter=|page: String| if page.is_empty() { "Vigil".to_string() } else { format!("{page} · Vigil") } />
         <Meta name="description" content="Vigil: proctored exams in the browser, self-hosted." />
         <Link rel="icon" href="data:," />

@@ -10,6 +10,7 @@ mod exports;
 mod review_live;
 mod routes;
 mod security;
+mod static_files;
 mod telemetry_ws;
 
 use app::server::mail::MailSettings;
@@ -202,12 +203,23 @@ async fn run() -> Result<(), StartError> {
     };
     let state = AppState::new(pool.clone(), settings).await?;
     let node = state.node.clone();
+    let stopping = state.stopping.clone();
     let app = routes::router(&config, state);
     tracing::info!("Vigil listening on http://{local}");
+    let told = stopping.clone();
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing requests and closing streams");
+            told.begin();
+        })
         .await
         .map_err(StartError::Serve)?;
+    // Upgraded sockets outlive the server's own count of connections: wait for each one to
+    // finish the batch it is storing before the pool goes.
+    if !stopping.drained(std::time::Duration::from_secs(10)).await {
+        tracing::warn!("some streams were still open after 10 s; stopping anyway");
+    }
     // Another node takes this one's jobs over at once rather than when the leases run out.
     if let Err(e) = app::server::db::job_leases::release(&pool, node.id()).await {
         tracing::warn!(error = %e, "could not give this node's job leases up");

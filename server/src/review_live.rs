@@ -9,7 +9,7 @@
 
 use crate::routes::ServerState;
 use app::server::bus::Announcement;
-use app::server::{auth, db, metrics, AppState};
+use app::server::{auth, db, metrics, stopping, AppState};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -40,6 +40,7 @@ pub async fn stream(State(state): State<ServerState>, headers: HeaderMap) -> Res
         Ok(orgs) => {
             let feed = Feed {
                 rx: app.bus.subscribe(),
+                stop: app.stopping.listener(),
                 orgs,
                 app,
                 token,
@@ -56,6 +57,8 @@ pub async fn stream(State(state): State<ServerState>, headers: HeaderMap) -> Res
 
 struct Feed {
     rx: broadcast::Receiver<Announcement>,
+    /// Ends the stream when the node stops (the page reconnects, to another node).
+    stop: stopping::Listener,
     orgs: Vec<String>,
     app: AppState,
     token: Option<String>,
@@ -78,6 +81,10 @@ fn notices(feed: Feed) -> impl Stream<Item = Result<Event, Infallible>> {
     stream::unfold(feed, |mut feed| async move {
         loop {
             tokio::select! {
+                _ = feed.stop.stopping() => {
+                    tracing::debug!("review stream closed: the node is stopping");
+                    return None;
+                }
                 _ = feed.recheck.tick() => {
                     if !feed.still_allowed().await {
                         tracing::debug!("review stream closed: the reviewer signed out or lost the role");

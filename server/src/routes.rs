@@ -22,6 +22,8 @@ pub struct ServerState {
     pub app: AppState,
     /// What a scraper of `/metrics` must present (`VIGIL_METRICS_TOKEN`); `None`: no metrics.
     pub metrics_token: Option<std::sync::Arc<str>>,
+    /// The wasm bundle, its script and the stylesheet, named by their version.
+    pub assets: crate::static_files::Assets,
 }
 
 impl FromRef<ServerState> for LeptosOptions {
@@ -30,22 +32,25 @@ impl FromRef<ServerState> for LeptosOptions {
     }
 }
 
-pub fn leptos_options(config: &Config) -> LeptosOptions {
+/// Pages name the bundle's files under `pkg/<version>` (see `static_files`).
+pub fn leptos_options(config: &Config, assets: &crate::static_files::Assets) -> LeptosOptions {
     LeptosOptions::builder()
         .output_name("vigil")
         .site_root(config.site_root.as_str())
-        .site_pkg_dir("pkg")
+        .site_pkg_dir(format!("pkg/{}", assets.version))
         .site_addr(config.listen)
         .build()
 }
 
 pub fn router(config: &Config, app_state: AppState) -> Router {
-    let leptos = leptos_options(config);
+    let assets = crate::static_files::Assets::load(&std::path::Path::new(&config.site_root).join("pkg"));
+    let leptos = leptos_options(config, &assets);
     let routes = generate_route_list(App);
     let state = ServerState {
         leptos: leptos.clone(),
         app: app_state.clone(),
         metrics_token: config.metrics_token.as_deref().map(Into::into),
+        assets,
     };
     let context_state = app_state.clone();
     let fallback_state = app_state.clone();
@@ -53,6 +58,7 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
+        .route("/pkg/{version}/{file}", get(crate::static_files::serve))
         .route("/ws/telemetry/{session_id}", get(crate::telemetry_ws::upgrade))
         .route("/api/review/live", get(crate::review_live::stream))
         .route("/exports/exams/{exam_id}/sessions.csv", get(crate::exports::sessions_csv))

@@ -95,6 +95,8 @@ async fn stream(mut socket: WebSocket, signed_in: SignedIn, target: ingest::Stre
     let _open = metrics::OpenGuard::new(&metrics::get().telemetry_sockets_open);
     // Ended attempts and sign-ins are announced on the bus, whichever node ended them.
     let mut bus = signed_in.app.bus.subscribe();
+    // Checked only between frames, so a batch being stored is finished and acknowledged first.
+    let mut stop = signed_in.app.stopping.listener();
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
     tracing::debug!(stored, "telemetry stream open");
     if send(&mut socket, &ServerFrame::Hello { last_seq: stored })
@@ -137,6 +139,15 @@ async fn stream(mut socket: WebSocket, signed_in: SignedIn, target: ingest::Stre
                     break;
                 }
                 continue;
+            }
+            _ = stop.stopping() => {
+                tracing::debug!("node stopping: closing the telemetry stream");
+                let close = axum::extract::ws::CloseFrame {
+                    code: axum::extract::ws::close_code::RESTART,
+                    reason: "the server is restarting; reconnect".into(),
+                };
+                let _ = socket.send(Message::Close(Some(close))).await;
+                break;
             }
             _ = recheck.tick() => {
                 if !signed_in.still_valid().await {

@@ -157,6 +157,8 @@ const SERVER_FNS: &[(&str, Who)] = &[
 
 const ROUTES: &[(&str, Who)] = &[
     ("/healthz", Anyone),
+    // The public bundle: script, wasm and stylesheet (static_files.rs).
+    ("/pkg/{version}/{file}", Anyone),
     (
         "/metrics",
         Through("the VIGIL_METRICS_TOKEN: a scraper presenting it as a bearer token (health.rs)"),

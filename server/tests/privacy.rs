@@ -40,9 +40,10 @@ async fn retention_removes_old_telemetry_and_keeps_results_and_open_evidence() {
     assert!(report.iter().all(|p| p.sessions == 0), "{report:?}");
     assert_eq!(app.count(events).await, before);
 
-    // 31 days on: the review org's finished sessions lose their telemetry, except where a flag
-    // still waits; the demo org keeps 90 days, so its sessions keep theirs.
-    let report = app::server::retention::run(&app.pool, now + 31 * DAY_MS)
+    // 33 days on (30, and the two PostgreSQL gives a day's partition to go whole): the review
+    // org's finished sessions lose their telemetry, except where a flag still waits; the demo
+    // org keeps 90 days, so its sessions keep theirs.
+    let report = app::server::retention::run(&app.pool, now + 33 * DAY_MS)
         .await
         .unwrap();
     let here = report.iter().find(|p| p.org_id == org).unwrap();
@@ -77,7 +78,7 @@ async fn retention_removes_old_telemetry_and_keeps_results_and_open_evidence() {
     assert!(detail.contains(&format!("{} events", here.events)), "{detail}");
 
     // A second run finds nothing more, and says nothing.
-    let again = app::server::retention::run(&app.pool, now + 31 * DAY_MS)
+    let again = app::server::retention::run(&app.pool, now + 33 * DAY_MS)
         .await
         .unwrap();
     assert!(again.iter().all(|p| p.sessions == 0), "{again:?}");
@@ -86,6 +87,160 @@ async fn retention_removes_old_telemetry_and_keeps_results_and_open_evidence() {
             .await,
         1
     );
+}
+
+/// A session id made `days_ago` days before `now` (ids are UUIDv7: their text starts with the
+/// time they were made).
+fn session_id_made(now: i64, days_ago: i64) -> String {
+    let ms = u64::try_from(now - days_ago * DAY_MS).unwrap();
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, ms / 1000, ((ms % 1000) * 1_000_000) as u32);
+    uuid::Uuid::new_v7(ts).to_string()
+}
+
+/// On PostgreSQL telemetry is partitioned by the day its session started, and retention drops
+/// a day whole once none of its sessions keeps its telemetry; a day with a session whose flag
+/// waits for a decision stays. On SQLite the same sessions lose the same rows one by one.
+#[tokio::test]
+async fn retention_drops_a_whole_day_of_telemetry_and_keeps_a_day_still_needed() {
+    let (app, _) = TestApp::start("retention_days").await;
+    let seeded = app::server::review_seed::seed_review(&app.pool, 20, 30)
+        .await
+        .unwrap();
+    let now = common::now_ms();
+    // Every organisation keeps 30 days, and no flag of today's sessions waits any more.
+    sqlx::query("UPDATE organizations SET telemetry_retention_days = 30")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE flags SET status = 'DISMISSED' WHERE status = 'OPEN'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    // A session started three days ago (its day has its own partition), finished, with five
+    // events and a flag still waiting for a decision.
+    let kept = session_id_made(now, 3);
+    let model: String =
+        sqlx::query_scalar("SELECT id FROM exam_sessions WHERE org_id = $1 ORDER BY id LIMIT 1")
+            .bind(&seeded.org_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    app::server::retention::prepare_partitions(&app.pool, now - 3 * DAY_MS)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO exam_sessions (id, exam_id, enrollment_id, user_id, attempt_no, status, consented_at, started_at, deadline_at, submitted_at, org_id) \
+         SELECT $1, exam_id, enrollment_id, user_id, 99, 'COMPLETED', consented_at, $2, $3, $3, org_id FROM exam_sessions WHERE id = $4",
+    )
+    .bind(&kept)
+    .bind(now - 3 * DAY_MS)
+    .bind(now - 3 * DAY_MS + 3_600_000)
+    .bind(&model)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    for seq in 1..=5_i64 {
+        sqlx::query(
+            "INSERT INTO proctor_events (id, session_id, seq, kind, client_ms, server_ms, payload_json) \
+             VALUES ($1, $2, $3, 'heartbeat', $4, $4, '{\"type\":\"heartbeat\"}')",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(&kept)
+        .bind(seq)
+        .bind(now - 3 * DAY_MS + seq)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO flags (id, session_id, flag_type, severity, evidence_json, status, raised_at) \
+         VALUES ($1, $2, 'TAB_SWITCH', 'MEDIUM', '[]', 'OPEN', $3)",
+    )
+    .bind(uuid::Uuid::now_v7().to_string())
+    .bind(&kept)
+    .bind(now - 3 * DAY_MS)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let postgres = common::use_postgres();
+    let table = |ms: i64| app::server::db::event_partitions::Day::of_ms(ms).table().unwrap();
+    let exists = |name: String| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, bool>("SELECT to_regclass($1) IS NOT NULL")
+                .bind(name)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    if postgres {
+        assert!(
+            exists(table(now)).await,
+            "today's partition is made as the node starts"
+        );
+        assert!(exists(table(now - 3 * DAY_MS)).await);
+    }
+    let events = "SELECT COUNT(*) FROM proctor_events";
+    let before = app.count(events).await;
+    assert!(before >= 20 * 30, "{before}");
+
+    let report = app::server::retention::run(&app.pool, now + 40 * DAY_MS)
+        .await
+        .unwrap();
+    let removed: u64 = report.iter().map(|p| p.events).sum();
+    assert_eq!(removed as i64, before - 5, "{report:?}");
+    assert_eq!(
+        app.count(events).await,
+        5,
+        "only the day still needed keeps its events"
+    );
+    let kept_events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM proctor_events WHERE session_id = $1")
+        .bind(&kept)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept_events, 5);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM exam_sessions WHERE telemetry_purged_at IS NULL")
+            .await,
+        1,
+        "every other session is marked purged"
+    );
+    if postgres {
+        assert!(
+            !exists(table(now)).await,
+            "today's sessions went with their partition, dropped whole"
+        );
+        assert!(
+            exists(table(now - 3 * DAY_MS)).await,
+            "the day with a flag waiting stays"
+        );
+    }
+    let detail: String =
+        sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'TELEMETRY_PURGED' AND org_id = $1")
+            .bind(&seeded.org_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let here = report.iter().find(|p| p.org_id == seeded.org_id).unwrap();
+    assert!(detail.contains(&format!("{} events", here.events)), "{detail}");
+
+    // Once decided, the kept day goes too.
+    sqlx::query("UPDATE flags SET status = 'DISMISSED' WHERE session_id = $1")
+        .bind(&kept)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app::server::retention::run(&app.pool, now + 40 * DAY_MS)
+        .await
+        .unwrap();
+    assert_eq!(app.count(events).await, 0);
+    if postgres {
+        assert!(!exists(table(now - 3 * DAY_MS)).await);
+    }
 }
 
 #[tokio::test]

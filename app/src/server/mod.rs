@@ -36,6 +36,7 @@ pub mod retention;
 pub mod review;
 pub mod review_seed;
 pub mod second_factor;
+pub mod stopping;
 pub mod throttle;
 pub mod watch;
 
@@ -60,6 +61,8 @@ pub struct AppState {
     pub last_seen: last_seen::Recorder,
     /// This process among the nodes sharing the database (holds job leases).
     pub node: jobs::Node,
+    /// Set when this node is told to stop: its long-lived streams close.
+    pub stopping: stopping::Stopping,
 }
 
 /// How long a sign-in session lasts.
@@ -106,6 +109,10 @@ impl AppState {
             node = node.id(),
             "this node's id among those sharing the database"
         );
+        // Telemetry partitions for the coming days (PostgreSQL), before the first event arrives.
+        if let Err(e) = retention::prepare_partitions(&pool, now_ms()).await {
+            tracing::warn!(error = %e, "could not prepare telemetry partitions; events go to the default partition");
+        }
         let mail = mail::Mailer::start(pool.clone(), &settings.mail, node.clone())?;
         let bus = bus::Bus::start(&pool, node.id()).await.map_err(StateError::Bus)?;
         let ingestor = ingest::Ingestor::start(pool.clone(), settings.telemetry, bus.clone());
@@ -122,6 +129,7 @@ impl AppState {
             mail,
             sessions: settings.sessions,
             bus,
+            stopping: stopping::Stopping::new(),
         })
     }
 }

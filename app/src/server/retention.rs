@@ -3,8 +3,12 @@
 //! deleted; its answers, score, flags' decisions and review history stay. Every run that
 //! removes something says so in the organisation's audit log. The same hourly pass forgets
 //! sign-in counts that can no longer refuse anything, and expired second-factor challenges.
+//!
+//! On PostgreSQL telemetry is partitioned by the day its session started: a past day none of
+//! whose sessions still keeps its telemetry is dropped whole (`db::event_partitions`); the
+//! row by row path remains for what such a day cannot take (see [`PARTITION_GRACE_MS`]).
 
-use super::db::{self, audit, retention};
+use super::db::{self, audit, event_partitions, retention};
 use super::jobs::{self, Node};
 use super::now_ms;
 use sqlx::AnyPool;
@@ -55,16 +59,46 @@ pub fn start(pool: AnyPool, node: Node) {
     });
 }
 
+/// On PostgreSQL a session's events go with its day's partition; the row by row path waits
+/// this much longer, so that a day whose sessions come due over some hours is dropped whole
+/// rather than emptied row by row first. (It still reaches sessions whose day is kept by
+/// another: a flag waiting for a decision, an organisation that keeps telemetry longer.)
+const PARTITION_GRACE_MS: i64 = 2 * DAY_MS;
+/// Day partitions made ahead of the sessions that will use them.
+const DAYS_AHEAD: i64 = 7;
+
+/// Makes sure the telemetry partitions for the days around `now` exist (PostgreSQL; nothing
+/// to do on SQLite). Every node does it as it starts, and the retention job every hour.
+pub async fn prepare_partitions(pool: &AnyPool, now: i64) -> sqlx::Result<u32> {
+    if db::Backend::of_pool(pool) != db::Backend::Postgres {
+        return Ok(0);
+    }
+    let today = event_partitions::Day::of_ms(now).number;
+    let days = (today - 1..=today + DAYS_AHEAD).map(|number| event_partitions::Day { number });
+    event_partitions::ensure(pool, days).await
+}
+
 /// One pass over every organisation at `now`; returns what it removed where.
 pub async fn run(pool: &AnyPool, now: i64) -> sqlx::Result<Vec<Purged>> {
-    let mut report = Vec::new();
-    for org in retention::orgs(pool).await? {
-        let keep_ms = org.telemetry_retention_days.max(1).saturating_mul(DAY_MS);
-        let cutoff = now.saturating_sub(keep_ms);
-        let mut purged = Purged {
-            org_id: org.id.clone(),
+    let orgs = retention::orgs(pool).await?;
+    let mut report: Vec<Purged> = orgs
+        .iter()
+        .map(|o| Purged {
+            org_id: o.id.clone(),
             ..Purged::default()
-        };
+        })
+        .collect();
+    let partitioned = db::Backend::of_pool(pool) == db::Backend::Postgres;
+    if partitioned {
+        prepare_partitions(pool, now).await?;
+        drop_whole_days(pool, now, &mut report).await?;
+    }
+    for (org, purged) in orgs.iter().zip(report.iter_mut()) {
+        let keep_ms = org.telemetry_retention_days.max(1).saturating_mul(DAY_MS);
+        let mut cutoff = now.saturating_sub(keep_ms);
+        if partitioned {
+            cutoff = cutoff.saturating_sub(PARTITION_GRACE_MS);
+        }
         loop {
             let due = retention::due(pool, &org.id, cutoff, BATCH).await?;
             if due.is_empty() {
@@ -82,6 +116,8 @@ pub async fn run(pool: &AnyPool, now: i64) -> sqlx::Result<Vec<Purged>> {
             }
             tx.commit().await?;
         }
+    }
+    for (org, purged) in orgs.iter().zip(report.iter()) {
         if purged.sessions > 0 {
             let detail = format!(
                 "{} sessions past {} days: {} events and the evidence of {} flags removed",
@@ -97,7 +133,52 @@ pub async fn run(pool: &AnyPool, now: i64) -> sqlx::Result<Vec<Purged>> {
             };
             audit::record(pool, entry, now).await?;
         }
-        report.push(purged);
     }
     Ok(report)
+}
+
+/// Drops each past day partition none of whose sessions keeps its telemetry any more, marking
+/// those sessions purged and emptying their flags' evidence in the same transaction.
+async fn drop_whole_days(pool: &AnyPool, now: i64, report: &mut [Purged]) -> sqlx::Result<()> {
+    for day in event_partitions::days(pool).await? {
+        // A day some node's clock may still call today can still get sessions.
+        if day.end_ms() > now.saturating_sub(DAY_MS) {
+            continue;
+        }
+        if event_partitions::keepers(pool, &day, now).await? > 0 {
+            continue;
+        }
+        // Counted before the transaction: every session of the day has ended, so nothing more
+        // arrives, and counting a large day should not hold the lock the drop takes.
+        let contents = event_partitions::contents(pool, &day).await?;
+        let mut tx = pool.begin().await?;
+        // Again inside the transaction: a flag may have been reopened meanwhile.
+        if event_partitions::keepers(&mut *tx, &day, now).await? > 0 {
+            continue;
+        }
+        let sessions = event_partitions::mark_purged(&mut *tx, &day, now).await?;
+        let flags = event_partitions::clear_evidence(&mut *tx, &day).await?;
+        if let Err(e) = event_partitions::drop_day(&mut tx, &day).await {
+            tracing::warn!(table = ?day.table(), error = %e, "could not drop a telemetry partition; the next run tries again");
+            continue;
+        }
+        tx.commit().await?;
+        tracing::info!(table = ?day.table(), sessions = sessions.len(), "telemetry partition past retention dropped");
+        let mut tally = |org: &str, f: &dyn Fn(&mut Purged)| {
+            if let Some(p) = report.iter_mut().find(|p| p.org_id == org) {
+                f(p);
+            }
+        };
+        for org in &sessions {
+            tally(org, &|p| p.sessions += 1);
+        }
+        for org in &flags {
+            tally(org, &|p| p.flags += 1);
+        }
+        for (org, _, events) in &contents {
+            let events = u64::try_from(*events).unwrap_or(0);
+            tally(org, &|p| p.events += events);
+        }
+    }
+    Ok(())
 }

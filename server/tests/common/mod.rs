@@ -141,6 +141,18 @@ impl TestApp {
         let _ = self.child.wait();
     }
 
+    /// Whether the server has exited within `limit` (polled: a child has no async wait here).
+    pub async fn exited_within(&mut self, limit: std::time::Duration) -> bool {
+        let until = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < until {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return true;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        false
+    }
+
     /// A client with its own cookie jar (one browser).
     pub fn client(&self) -> Client {
         Client::builder().cookie_store(true).build().expect("client")

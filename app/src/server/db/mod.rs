@@ -10,6 +10,7 @@ pub mod banks;
 pub mod departments;
 pub mod emailed_links;
 pub mod enrollments;
+pub mod event_partitions;
 pub mod events;
 pub mod exam_sections;
 pub mod exam_sessions;
