@@ -343,11 +343,36 @@ async fn flush(
     };
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by(|a, b| jobs[*a].target.session_id.cmp(&jobs[*b].target.session_id));
-    let mut stored = vec![false; jobs.len()];
+    // Round k holds each session's k-th job (nearly always there is one round): one statement
+    // takes for every session of a round, and cannot change a session's row twice.
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    let mut previous: Option<&str> = None;
+    let mut k = 0;
     for i in order {
-        let job = &jobs[i];
-        let n = i64::try_from(job.events.len()).unwrap_or(i64::MAX);
-        stored[i] = db::telemetry_buckets::take(&mut tx, &job.target.session_id, n, rate, now).await?;
+        let sid = jobs[i].target.session_id.as_str();
+        k = if previous == Some(sid) { k + 1 } else { 0 };
+        previous = Some(sid);
+        if rounds.len() <= k {
+            rounds.push(Vec::new());
+        }
+        rounds[k].push(i);
+    }
+    let mut stored = vec![false; jobs.len()];
+    for round in &rounds {
+        let claims: Vec<db::telemetry_buckets::Claim> = round
+            .iter()
+            .map(|&i| db::telemetry_buckets::Claim {
+                session_id: &jobs[i].target.session_id,
+                events: i64::try_from(jobs[i].events.len()).unwrap_or(i64::MAX),
+            })
+            .collect();
+        let taken: HashSet<String> = db::telemetry_buckets::take_many(&mut tx, &claims, rate, now)
+            .await?
+            .into_iter()
+            .collect();
+        for &i in round {
+            stored[i] = taken.contains(&jobs[i].target.session_id);
+        }
     }
     let mut rows = Vec::new();
     for (job, _) in jobs.iter().zip(&stored).filter(|(_, ok)| **ok) {
