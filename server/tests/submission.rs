@@ -309,3 +309,86 @@ async fn the_dashboard_says_which_exams_can_be_started_and_why_not() {
     let (_, list) = app.call(&cand, "my_exams", &[]).await;
     assert_eq!(availability(&list, &practice).0, "Closed");
 }
+
+/// Saves waiting at the same moment share one commit, and each keeps its own outcome: an open
+/// attempt's saves are all stored (the newest version of each answer wins, whatever order they
+/// arrive in), while a submitted attempt's saves in the same commit are refused with a reason.
+#[tokio::test]
+async fn saves_sharing_a_commit_keep_their_own_outcomes() {
+    use app::server::answer_writer::{AnswerWriter, Save};
+    let (app, org) = TestApp::start("shared-saves").await;
+    let seeded = app::server::review_seed::seed_review(&app.pool, 2, 1)
+        .await
+        .unwrap();
+    let (_cand, open, q) = start(&app, &org.exam_id).await;
+    let open = app::server::db::exam_sessions::find(&app.pool, &open)
+        .await
+        .unwrap()
+        .unwrap();
+    let submitted_id: String = sqlx::query_scalar(
+        "SELECT id FROM exam_sessions WHERE org_id = $1 AND submitted_at IS NOT NULL LIMIT 1",
+    )
+    .bind(&seeded.org_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let submitted = app::server::db::exam_sessions::find(&app.pool, &submitted_id)
+        .await
+        .unwrap()
+        .unwrap();
+
+    let writer = AnswerWriter::start(app.pool.clone());
+    let now = common::now_ms();
+    let save = |s: &app::server::db::exam_sessions::ExamSessionRow, question: &str, version: i64| Save {
+        session_id: s.id.clone(),
+        user_id: s.user_id.clone(),
+        deadline_at: s.deadline_at,
+        question_id: question.to_string(),
+        value: format!("[\"v{version}\"]"),
+        version,
+        now,
+    };
+    // Versions 1..=10 of two answers, newest first for one and oldest first for the other,
+    // interleaved with saves to the submitted attempt.
+    let mut saves = Vec::new();
+    for v in 1..=10_i64 {
+        saves.push((true, save(&open, &q[0], 11 - v)));
+        saves.push((true, save(&open, &q[1], v)));
+        saves.push((false, save(&submitted, &q[0], v)));
+    }
+    let outcomes = futures_util::future::join_all(saves.into_iter().map(|(open, s)| {
+        let writer = writer.clone();
+        async move { (open, writer.save(s).await) }
+    }))
+    .await;
+    for (open, outcome) in outcomes {
+        if open {
+            assert!(outcome.is_ok(), "{outcome:?}");
+        } else {
+            // Refused with the reason (its deadline has passed too: "Time is up").
+            let e = outcome.expect_err("a submitted attempt takes no answer");
+            assert!(matches!(e, app::error::AppError::Conflict(_)), "{e:?}");
+        }
+    }
+    let stored: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT question_id, value_json, version FROM answers WHERE session_id = $1 ORDER BY question_id",
+    )
+    .bind(&open.id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut expected = vec![
+        (q[0].clone(), "[\"v10\"]".to_string(), 10),
+        (q[1].clone(), "[\"v10\"]".to_string(), 10),
+    ];
+    expected.sort();
+    assert_eq!(stored, expected, "the newest version of each answer");
+    let touched: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM answers WHERE session_id = $1 AND updated_at >= $2")
+            .bind(&submitted_id)
+            .bind(now)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(touched, 0, "the submitted attempt's answers are as they were");
+}

@@ -109,7 +109,7 @@ pub async fn save_answer(
                     "That question is not part of this exam.".into(),
                 ));
             }
-            attempts::save_answer(&state.pool, &session, &question_id, &value, version, now_ms()).await?;
+            attempts::save_answer(&state, &session, &question_id, &value, version, now_ms()).await?;
             Ok(SavedAnswer { question_id, version })
         }
         .await,

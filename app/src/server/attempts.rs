@@ -43,28 +43,36 @@ pub async fn open_session_of(
 
 pub const TIME_IS_UP: &str = "Time is up: this exam no longer accepts answers.";
 
-/// Saves one answer, only while the attempt is open: the check and the write are one
-/// transaction whose first statement takes the session's row, so a save racing a submission
-/// (the candidate's or the deadline job's) either lands before it is graded or is refused.
+/// Stores one answer of an open attempt (shared commits: `answer_writer`).
 pub async fn save_answer(
-    pool: &AnyPool,
+    state: &AppState,
     session: &ExamSessionRow,
     question_id: &str,
     value: &str,
     version: i64,
     now: i64,
 ) -> Result<(), AppError> {
-    let mut tx = db::begin_write(pool).await?;
-    if !db::exam_sessions::lock_open_for_save(&mut *tx, &session.id, &session.user_id, now).await? {
-        return Err(AppError::Conflict(if now > session.deadline_at {
-            TIME_IS_UP.into()
-        } else {
-            "This exam has been submitted: answers can no longer change.".into()
-        }));
+    state
+        .answers
+        .save(super::answer_writer::Save {
+            session_id: session.id.clone(),
+            user_id: session.user_id.clone(),
+            deadline_at: session.deadline_at,
+            question_id: question_id.to_string(),
+            value: value.to_string(),
+            version,
+            now,
+        })
+        .await
+}
+
+/// Why an attempt takes no more answers at `now`.
+pub(crate) fn closed_reason(now: i64, deadline_at: i64) -> &'static str {
+    if now > deadline_at {
+        TIME_IS_UP
+    } else {
+        "This exam has been submitted: answers can no longer change."
     }
-    db::answers::upsert(&mut *tx, &session.id, question_id, value, version, now).await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// The note on the gap flag of an attempt submitted without one telemetry event.

@@ -68,6 +68,14 @@ struct Job {
     reply: oneshot::Sender<Result<(), AppError>>,
 }
 
+/// Which of `shards` writers (at least one) takes a session's work: always the same one.
+pub(crate) fn shard_index(session_id: &str, shards: usize) -> usize {
+    let hash = session_id
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    (hash % shards.max(1) as u64) as usize
+}
+
 /// Hands batches to the writers. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Ingestor {
@@ -116,10 +124,7 @@ impl Ingestor {
     }
 
     fn shard(&self, session_id: &str) -> &mpsc::Sender<Job> {
-        let hash = session_id
-            .bytes()
-            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
-        &self.shards[(hash % self.shards.len() as u64) as usize]
+        &self.shards[shard_index(session_id, self.shards.len())]
     }
 
     /// Stores a validated batch; returns once it is committed.

@@ -3,6 +3,7 @@
 
 pub mod accommodations;
 pub mod account;
+pub mod answer_writer;
 pub mod attempts;
 pub mod auth;
 pub mod authoring;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub sessions: SessionPolicy,
     /// What this node tells every node sharing the database, and hears from them.
     pub bus: bus::Bus,
+    /// Stores answer saves, several to a commit.
+    pub answers: answer_writer::AnswerWriter,
     /// Marks sign-in sessions used, in batches off the request path.
     pub last_seen: last_seen::Recorder,
     /// This process among the nodes sharing the database (holds job leases).
@@ -121,6 +124,7 @@ impl AppState {
         retention::start(pool.clone(), node.clone());
         Ok(AppState {
             last_seen: last_seen::Recorder::start(pool.clone()),
+            answers: answer_writer::AnswerWriter::start(pool.clone()),
             node,
             ingestor,
             pool,
