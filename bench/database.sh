@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts (bench/run.sh, review.sh, report.sh): builds the release
+# Sourced by the benchmark scripts (bench/run.sh, page.sh, exam.sh, review.sh, report.sh): builds the release
 # server and the benchmark programs, and points DATABASE_URL at a fresh database.
 #   fresh_database sqlite|postgres <name> <usage line>
 # SQLite: a file in a temporary directory. PostgreSQL: a new database `vigil_<name>_<time>` on
@@ -27,4 +27,20 @@ drop_database() {
   if [ "${bench_backend:-}" = postgres ]; then
     psql "$bench_admin" -qc "DROP DATABASE IF EXISTS $bench_db" || true
   fi
+}
+
+# Starts the release server on 127.0.0.1:<port> against DATABASE_URL, stops it (and drops the
+# database) on exit, and waits until it answers. Sets `server` (its pid) and `base` (its URL).
+#   start_server <port>
+start_server() {
+  VIGIL_LISTEN="127.0.0.1:$1" target/release/vigil &
+  server=$!
+  base="http://127.0.0.1:$1"
+  trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; drop_database' EXIT
+  for _ in $(seq 1 100); do
+    curl -fs "$base/healthz" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "the server did not answer at $base" >&2
+  return 1
 }

@@ -27,19 +27,7 @@ trap drop_database EXIT
 
 export RUST_LOG="${RUST_LOG:-warn}"
 target/release/vigil seed-load 1
-VIGIL_LISTEN="127.0.0.1:$port" target/release/vigil &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  drop_database
-}
-trap cleanup EXIT
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do
-  curl -fs "$base/healthz" >/dev/null && break
-  sleep 0.1
-done
+start_server "$port"
 
 case "$backend" in
   sqlite) query() { sqlite3 "${DATABASE_URL#sqlite://}" "$1"; } ;;

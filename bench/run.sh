@@ -18,20 +18,9 @@ trap drop_database EXIT
 
 export RUST_LOG="${RUST_LOG:-warn}"
 target/release/vigil seed-load "$candidates"
-VIGIL_LISTEN="127.0.0.1:$port" target/release/vigil &
-server=$!
-cleanup() {
-  kill "$server" 2>/dev/null || true
-  wait "$server" 2>/dev/null || true
-  drop_database
-}
-trap cleanup EXIT
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
-  sleep 0.1
-done
+start_server "$port"
 
-common=(--base "http://127.0.0.1:$port" --database-url "$DATABASE_URL" --candidates "$candidates" --seconds "$seconds" --server-pid "$server")
+common=(--base "$base" --database-url "$DATABASE_URL" --candidates "$candidates" --seconds "$seconds" --server-pid "$server")
 echo "== paced: $candidates candidates × 10 events/s, $backend"
 target/release/loadgen "${common[@]}" --mode paced --rate 10
 if [ -z "${PACED_ONLY:-}" ]; then
