@@ -78,7 +78,14 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
         )
         .route("/files/{file_id}", get(crate::bank_files::file))
         .route("/exports/banks/{bank_id}/{file}", get(crate::bank_files::export))
-        .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(context_state.clone());
+                provide_context(app::server::auth::RequestSession::default());
+            },
+            {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })

@@ -167,10 +167,25 @@ pub async fn current_user(state: &AppState) -> Result<db::users::UserRow, AppErr
     current_session(state).await.map(|live| live.user)
 }
 
+/// The current request's session, looked up once however many server functions ask while the
+/// request is served: rendering a page runs several (the header's "who am I" and the page's own
+/// data), and each lookup is a statement. Provided afresh for every request by the router.
+#[derive(Clone, Default, Debug)]
+pub struct RequestSession(std::sync::Arc<tokio::sync::OnceCell<db::sessions::Live>>);
+
 /// The current request's session and its user, or `Unauthenticated`.
 pub async fn current_session(state: &AppState) -> Result<db::sessions::Live, AppError> {
+    let memo = use_context::<RequestSession>();
+    if let Some(live) = memo.as_ref().and_then(|m| m.0.get()) {
+        return Ok(live.clone());
+    }
     let token = request_parts().as_ref().and_then(|p| token_from_parts(state, p));
-    session_for_token(state, token).await
+    let live = session_for_token(state, token).await?;
+    if let Some(memo) = memo {
+        // Another server function of the request may have got there first: the same answer.
+        let _ = memo.0.set(live.clone());
+    }
+    Ok(live)
 }
 
 /// The user a session token (from a cookie) belongs to, or `Unauthenticated`.

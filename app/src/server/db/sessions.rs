@@ -30,6 +30,7 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, s: NewSession<'_>, now: i64) -
 }
 
 /// A live session's user, and when the session was last used.
+#[derive(Debug, Clone)]
 pub struct Live {
     pub session_id: String,
     pub user: UserRow,
