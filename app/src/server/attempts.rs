@@ -43,15 +43,26 @@ pub async fn open_session_of(
 
 pub const TIME_IS_UP: &str = "Time is up: this exam no longer accepts answers.";
 
-/// Stores one answer of an open attempt (shared commits: `answer_writer`).
+/// Stores one answer of the caller's open attempt, to one of its questions (shared commits:
+/// `answer_writer`).
 pub async fn save_answer(
     state: &AppState,
-    session: &ExamSessionRow,
+    user_id: &str,
+    session_id: &str,
     question_id: &str,
     value: &str,
     version: i64,
     now: i64,
 ) -> Result<(), AppError> {
+    let session = open_session_of(state, user_id, session_id).await?;
+    if now > session.deadline_at {
+        return Err(AppError::Conflict(TIME_IS_UP.into()));
+    }
+    if !db::attempt_questions::contains(&state.pool, &session.id, question_id).await? {
+        return Err(AppError::Invalid(
+            "That question is not part of this exam.".into(),
+        ));
+    }
     state
         .answers
         .save(super::answer_writer::Save {
