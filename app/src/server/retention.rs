@@ -137,6 +137,11 @@ pub async fn run(pool: &AnyPool, now: i64) -> sqlx::Result<Vec<Purged>> {
     Ok(report)
 }
 
+/// The report's line for an organisation.
+fn purged_of<'a>(report: &'a mut [Purged], org_id: &str) -> Option<&'a mut Purged> {
+    report.iter_mut().find(|p| p.org_id == org_id)
+}
+
 /// Drops each past day partition none of whose sessions keeps its telemetry any more, marking
 /// those sessions purged and emptying their flags' evidence in the same transaction.
 async fn drop_whole_days(pool: &AnyPool, now: i64, report: &mut [Purged]) -> sqlx::Result<()> {
@@ -164,20 +169,20 @@ async fn drop_whole_days(pool: &AnyPool, now: i64, report: &mut [Purged]) -> sql
         }
         tx.commit().await?;
         tracing::info!(table = ?day.table(), sessions = sessions.len(), "telemetry partition past retention dropped");
-        let mut tally = |org: &str, f: &dyn Fn(&mut Purged)| {
-            if let Some(p) = report.iter_mut().find(|p| p.org_id == org) {
-                f(p);
-            }
-        };
         for org in &sessions {
-            tally(org, &|p| p.sessions += 1);
+            if let Some(p) = purged_of(report, org) {
+                p.sessions += 1;
+            }
         }
         for org in &flags {
-            tally(org, &|p| p.flags += 1);
+            if let Some(p) = purged_of(report, org) {
+                p.flags += 1;
+            }
         }
         for (org, _, events) in &contents {
-            let events = u64::try_from(*events).unwrap_or(0);
-            tally(org, &|p| p.events += events);
+            if let Some(p) = purged_of(report, org) {
+                p.events += u64::try_from(*events).unwrap_or(0);
+            }
         }
     }
     Ok(())
