@@ -12,7 +12,7 @@ say "unit and integration tests (database: ${VIGIL_TEST_DATABASE:-sqlite})"
 cargo test --workspace --exclude frontend
 
 say "building the site for the browser tests"
-cargo leptos build
+cargo leptos build --split
 
 say "browser tests in Chromium (database: ${E2E_DATABASE_URL:+postgres}${E2E_DATABASE_URL:-sqlite})"
 (cd end2end && npx playwright test)

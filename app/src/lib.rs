@@ -14,6 +14,7 @@ pub mod monitoring;
 pub mod pages;
 #[cfg(feature = "hydrate")]
 pub mod passkey_client;
+pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "hydrate")]
@@ -22,32 +23,17 @@ pub mod telemetry_client;
 use components::header::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::{path, Lazy};
 use pages::{
-    account::AccountPage,
-    admin::AdminPage,
-    banks::bank::BankPage,
-    banks::editor::QuestionEditorPage,
-    banks::BanksPage,
-    exam_builder::page::ExamBuilderPage,
-    exam_builder::ExamsPage,
     exam_start::ExamStartPage,
-    grading::GradingPage,
-    grading_sheet::GradingSheetPage,
     home::HomePage,
     invitation::InvitationPage,
     join::JoinPage,
-    manage::ManagePage,
     not_found::NotFound,
     password_reset::{ForgotPage, ResetPage},
-    platform::PlatformPage,
     player::PlayerPage,
-    reports::{exam::ExamReportPage, sheet::AnswerSheetPage, ReportsPage},
     result::ResultPage,
-    review::ReviewPage,
-    review::SessionReviewPage,
-    roster::RosterPage,
     signin::SignInPage,
     signup::{SignUpPage, VerifyEmailPage},
 };
@@ -93,36 +79,36 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">"Skip to content"</a>
             <Header />
             <main id="main" tabindex="-1">
-                <Routes fallback=NotFound>
+                <FlatRoutes fallback=NotFound>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("signin") view=SignInPage />
                     <Route path=path!("signup") view=SignUpPage />
-                    <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("account") view={Lazy::<routes::Account>::new()} />
                     <Route path=path!("forgot") view=ForgotPage />
                     <Route path=path!("reset/:token") view=ResetPage />
                     <Route path=path!("verify-email/:token") view=VerifyEmailPage />
                     <Route path=path!("exams/:exam_id") view=ExamStartPage />
                     <Route path=path!("sessions/:session_id") view=PlayerPage />
                     <Route path=path!("sessions/:session_id/result") view=ResultPage />
-                    <Route path=path!("review") view=ReviewPage />
-                    <Route path=path!("review/sessions/:session_id") view=SessionReviewPage />
-                    <Route path=path!("manage") view=ManagePage />
-                    <Route path=path!("manage/exams/:exam_id") view=RosterPage />
+                    <Route path=path!("review") view={Lazy::<routes::Review>::new()} />
+                    <Route path=path!("review/sessions/:session_id") view={Lazy::<routes::SessionReview>::new()} />
+                    <Route path=path!("manage") view={Lazy::<routes::Manage>::new()} />
+                    <Route path=path!("manage/exams/:exam_id") view={Lazy::<routes::Roster>::new()} />
                     <Route path=path!("invitations/:token") view=InvitationPage />
                     <Route path=path!("join/:token") view=JoinPage />
-                    <Route path=path!("admin") view=AdminPage />
-                    <Route path=path!("platform") view=PlatformPage />
-                    <Route path=path!("reports") view=ReportsPage />
-                    <Route path=path!("reports/exams/:exam_id") view=ExamReportPage />
-                    <Route path=path!("reports/attempts/:session_id") view=AnswerSheetPage />
-                    <Route path=path!("grading") view=GradingPage />
-                    <Route path=path!("banks") view=BanksPage />
-                    <Route path=path!("exam-builder") view=ExamsPage />
-                    <Route path=path!("exam-builder/:exam_id") view=ExamBuilderPage />
-                    <Route path=path!("banks/:bank_id") view=BankPage />
-                    <Route path=path!("banks/:bank_id/questions/:question_id") view=QuestionEditorPage />
-                    <Route path=path!("grading/sessions/:session_id") view=GradingSheetPage />
-                </Routes>
+                    <Route path=path!("admin") view={Lazy::<routes::Admin>::new()} />
+                    <Route path=path!("platform") view={Lazy::<routes::Platform>::new()} />
+                    <Route path=path!("reports") view={Lazy::<routes::Reports>::new()} />
+                    <Route path=path!("reports/exams/:exam_id") view={Lazy::<routes::ExamReport>::new()} />
+                    <Route path=path!("reports/attempts/:session_id") view={Lazy::<routes::AnswerSheet>::new()} />
+                    <Route path=path!("grading") view={Lazy::<routes::Grading>::new()} />
+                    <Route path=path!("banks") view={Lazy::<routes::Banks>::new()} />
+                    <Route path=path!("exam-builder") view={Lazy::<routes::Exams>::new()} />
+                    <Route path=path!("exam-builder/:exam_id") view={Lazy::<routes::ExamBuilder>::new()} />
+                    <Route path=path!("banks/:bank_id") view={Lazy::<routes::Bank>::new()} />
+                    <Route path=path!("banks/:bank_id/questions/:question_id") view={Lazy::<routes::QuestionEditor>::new()} />
+                    <Route path=path!("grading/sessions/:session_id") view={Lazy::<routes::GradingSheet>::new()} />
+                </FlatRoutes>
             </main>
         </Router>
     }

@@ -53,6 +53,7 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
         assets,
     };
     let context_state = app_state.clone();
+    let split_manifest = state.assets.split_manifest.clone();
     let fallback_state = app_state.clone();
     let request_id = http::HeaderName::from_static("x-request-id");
     Router::new()
@@ -84,6 +85,9 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
             move || {
                 provide_context(context_state.clone());
                 provide_context(app::server::auth::RequestSession::default());
+                if let Some(manifest) = &split_manifest {
+                    provide_context(manifest.clone());
+                }
             },
             {
             let leptos = leptos.clone();

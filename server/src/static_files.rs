@@ -25,16 +25,42 @@ pub struct Assets {
     /// Changes whenever any file's name or content does.
     pub version: std::sync::Arc<str>,
     dir: std::path::PathBuf,
+    /// Which split-out files each lazily loaded page needs (`cargo leptos build --split`), so a
+    /// page rendered on the server tells the browser to fetch them beside the main bundle
+    /// instead of after it. Leptos looks for the manifest under the pages' `pkg/<version>`,
+    /// which is only a URL here, so the node reads it from the real directory.
+    pub split_manifest: Option<leptos::WasmSplitManifest>,
 }
 
 impl Assets {
     /// The files under `pkg_dir` (read once, as the node starts).
     pub fn load(pkg_dir: &std::path::Path) -> Assets {
+        let version = version_of(pkg_dir);
         Assets {
-            version: version_of(pkg_dir).into(),
+            split_manifest: split_manifest(pkg_dir, &version),
+            version: version.into(),
             dir: pkg_dir.to_path_buf(),
         }
     }
+}
+
+/// The name cargo-leptos gives the script that loads split-out files.
+const SPLIT_LOADER: &str = "__wasm_split.______________________.js";
+
+fn split_manifest(pkg_dir: &std::path::Path, version: &str) -> Option<leptos::WasmSplitManifest> {
+    let text = std::fs::read_to_string(pkg_dir.join("__wasm_split_manifest.json")).ok()?;
+    let preloads: std::collections::HashMap<String, Vec<String>> = match serde_json::from_str(&text) {
+        Ok(preloads) => preloads,
+        Err(e) => {
+            tracing::warn!(error = %e, "the split manifest cannot be read: lazily loaded pages will fetch their files after the main bundle");
+            return None;
+        }
+    };
+    Some(leptos::WasmSplitManifest(leptos::prelude::ArcStoredValue::new((
+        format!("/pkg/{version}"),
+        preloads,
+        SPLIT_LOADER.to_string(),
+    ))))
 }
 
 /// A hash of the names and contents of the files in `dir`, leaving out compressed copies
