@@ -8,7 +8,7 @@
 //! Why one group and the candidates' pages in the main bundle, measured (bench/bundle.sh): one
 //! split per page made the main bundle depend on hundreds of small shared files (the exam page
 //! fetched 270), and a split group for the candidates' pages made what they download larger,
-//! not smaller (wasm-opt cannot shrink across files: 736 kB gzip in four files against 666 kB
+//! not smaller (wasm-opt cannot shrink across files: 736 kB gzip in four files against 648 kB
 //! in one).
 //!
 //! On the server a lazy route renders like any other; only the browser's loading differs.
