@@ -4,6 +4,7 @@
 pub mod accommodations;
 pub mod account;
 pub mod answer_writer;
+pub mod attempt_views;
 pub mod attempts;
 pub mod auth;
 pub mod authoring;
