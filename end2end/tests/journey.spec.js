@@ -155,11 +155,21 @@ test('author, QA, coordinator, enrollment manager and candidate take an exam fro
   await coordinator.getByLabel('Proctoring on (telemetry and flags)').uncheck();
   await coordinator.getByLabel('Candidates see').selectOption('ANSWERS');
   await coordinator.getByLabel('When', { exact: true }).selectOption('AFTER_CLOSE');
+  // Publishing while the saved settings are still reloading: the reload redraws the page
+  // before the publish answers, and the page must still show what the publish did. The two
+  // answers are held back here so that they always arrive in that order.
+  const held = (ms) => async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    await route.continue();
+  };
+  await coordinator.route('**/api/exam_builder*', held(500));
+  await coordinator.route('**/api/exam_action*', held(1500));
   await coordinator.getByRole('button', { name: 'Save settings' }).click();
   await expect(preflight).toContainText('Pre-flight check passed');
   await coordinator.getByRole('button', { name: 'Publish' }).click();
   await coordinator.getByTestId('confirm-action').click();
   await expect(coordinator.getByTestId('phase')).toContainText('Open');
+  await coordinator.unrouteAll();
 
   // The enrollment manager invites a new candidate.
   const email = `journey-${stamp}@example.org`;

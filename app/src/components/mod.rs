@@ -4,3 +4,4 @@ pub mod feedback;
 pub mod header;
 pub mod local_time;
 pub mod passkey;
+pub mod reload;

@@ -5,7 +5,10 @@ use super::bulk::{BulkActions, Selection};
 use super::details::BankDetailsForm;
 use super::import::ImportPanel;
 use super::StatusBadge;
-use crate::api::banks::{bank_orgs, get_bank, BankAction, DuplicateQuestion, QuestionAction};
+use crate::api::banks::{
+    bank_orgs, get_bank, BankAction, BulkQuestionAction, CommitImport, DuplicateQuestion, MoveQuestions,
+    QuestionAction, UpdateBank,
+};
 use crate::api::reports::bank_usage;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::format::datetime;
@@ -16,6 +19,15 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::authoring::{AuthoringAction, AuthoringStatus};
 use std::collections::HashMap;
+
+/// The changes made from the forms under the question list.
+#[derive(Clone, Copy)]
+struct BankEdits {
+    details: ServerAction<UpdateBank>,
+    bulk: ServerAction<BulkQuestionAction>,
+    move_to: ServerAction<MoveQuestions>,
+    commit: ServerAction<CommitImport>,
+}
 
 /// What the caller may do in the bank's organisation.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -31,7 +43,22 @@ pub fn BankPage() -> impl IntoView {
     let bank_act = ServerAction::<BankAction>::new();
     let question_act = ServerAction::<QuestionAction>::new();
     let duplicate = ServerAction::<DuplicateQuestion>::new();
-    let imported = RwSignal::new(0_u32);
+    // These reload the bank on success only: a refusal keeps the form as typed. The page owns
+    // them, as the reload redraws the parts that use them.
+    let edits = BankEdits {
+        details: ServerAction::new(),
+        bulk: ServerAction::new(),
+        move_to: ServerAction::new(),
+        commit: ServerAction::new(),
+    };
+    let edited = RwSignal::new(0_u32);
+    {
+        use crate::components::reload::on_success;
+        on_success(move || edits.details.value().get(), edited);
+        on_success(move || edits.bulk.value().get(), edited);
+        on_success(move || edits.move_to.value().get(), edited);
+        on_success(move || edits.commit.value().get(), edited);
+    }
     let data = Resource::new(
         move || {
             (
@@ -39,7 +66,7 @@ pub fn BankPage() -> impl IntoView {
                 bank_act.version().get(),
                 question_act.version().get(),
                 duplicate.version().get(),
-                imported.get(),
+                edited.get(),
             )
         },
         |(id, ..)| async move {
@@ -63,7 +90,7 @@ pub fn BankPage() -> impl IntoView {
                         };
                         let usage: HashMap<String, QuestionUsage> =
                             usage.into_iter().map(|u| (u.question_id.clone(), u)).collect();
-                        view! { <BankView bank may usage bank_act question_act duplicate imported /> }.into_any()
+                        view! { <BankView bank may usage bank_act question_act duplicate edits /> }.into_any()
                     }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
@@ -81,7 +108,7 @@ fn BankView(
     bank_act: ServerAction<BankAction>,
     question_act: ServerAction<QuestionAction>,
     duplicate: ServerAction<DuplicateQuestion>,
-    imported: RwSignal<u32>,
+    edits: BankEdits,
 ) -> impl IntoView {
     let errors = move || {
         bank_act
@@ -140,7 +167,7 @@ fn BankView(
             } else {
                 view! {
                     <BulkActions bank_id=bank_id.clone() org_id=bank.org_id.clone() selected may_author=may.author && !archived
-                        may_review=may.review changed=imported />
+                        may_review=may.review act=edits.bulk move_to=edits.move_to />
                     <div class="table-wrap">
                         <table class="table" data-testid="questions">
                             <caption class="sr-only">"The latest version of each question, with its state"</caption>
@@ -167,8 +194,8 @@ fn BankView(
                 }.into_any()
             }}
         </section>
-        {(may.author && !archived).then(|| view! { <BankDetailsForm bank=bank.clone() changed=imported /> })}
-        {(may.author && !archived).then(|| view! { <ImportPanel bank_id=bank_id.clone() imported /> })}
+        {(may.author && !archived).then(|| view! { <BankDetailsForm bank=bank.clone() update=edits.details /> })}
+        {(may.author && !archived).then(|| view! { <ImportPanel bank_id=bank_id.clone() commit=edits.commit /> })}
     }
 }
 

@@ -18,17 +18,15 @@ pub fn BulkActions(
     selected: Selection,
     may_author: bool,
     may_review: bool,
-    changed: RwSignal<u32>,
+    act: ServerAction<BulkQuestionAction>,
+    move_to: ServerAction<MoveQuestions>,
 ) -> impl IntoView {
-    let act = ServerAction::<BulkQuestionAction>::new();
-    let move_to = ServerAction::<MoveQuestions>::new();
     let target = RwSignal::new(String::new());
     let archive_asked = RwSignal::new(false);
     let others = Resource::new(|| (), move |_| list_banks(org_id.clone(), None));
     Effect::new(move |_| {
         if matches!(act.value().get(), Some(Ok(_))) || matches!(move_to.value().get(), Some(Ok(_))) {
             selected.set(BTreeSet::new());
-            changed.update(|n| *n += 1);
         }
     });
     let versions = move || selected.with(|s| s.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>());

@@ -6,13 +6,7 @@ use crate::model::authoring::Bank;
 use leptos::prelude::*;
 
 #[component]
-pub fn BankDetailsForm(bank: Bank, changed: RwSignal<u32>) -> impl IntoView {
-    let update = ServerAction::<UpdateBank>::new();
-    Effect::new(move |_| {
-        if matches!(update.value().get(), Some(Ok(()))) {
-            changed.update(|n| *n += 1);
-        }
-    });
+pub fn BankDetailsForm(bank: Bank, update: ServerAction<UpdateBank>) -> impl IntoView {
     view! {
         <details class="card">
             <summary>"Edit the bank's details"</summary>

@@ -8,7 +8,7 @@ use crate::model::authoring::ImportPreview;
 use leptos::prelude::*;
 
 #[component]
-pub fn ImportPanel(bank_id: String, imported: RwSignal<u32>) -> impl IntoView {
+pub fn ImportPanel(bank_id: String, commit: ServerAction<CommitImport>) -> impl IntoView {
     let file_input = NodeRef::<leptos::html::Input>::new();
     // The file is read and sent by the browser, so the action lives there (a local action, since
     // a browser file is not `Send`). The server only renders the panel: a local action created
@@ -32,13 +32,7 @@ pub fn ImportPanel(bank_id: String, imported: RwSignal<u32>) -> impl IntoView {
         let _ = bank_id;
         Action::new(|_: &()| async { Err::<ImportPreview, AppError>(AppError::Internal) })
     };
-    let commit = ServerAction::<CommitImport>::new();
     // After a commit the bank reloads (with the new questions) and the preview is put away.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = commit.value().get() {
-            imported.update(|n| *n += 1);
-        }
-    });
     view! {
         <section class="card" aria-labelledby="import-title">
             <h2 id="import-title">"Import questions"</h2>

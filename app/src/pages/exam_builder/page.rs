@@ -4,7 +4,9 @@
 use super::sections::Sections;
 use super::settings::SettingsForm;
 use super::PhaseBadge;
-use crate::api::exam_builder::{exam_builder, ActOnExam};
+use crate::api::exam_builder::{
+    exam_builder, ActOnExam, AddSection, RemoveSection, SaveExamSettings, SectionQuestion,
+};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::model::exams::{BuilderView, ExamAction};
 use leptos::prelude::*;
@@ -12,12 +14,46 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use shared::exam_plan::Phase;
 
+/// Everything the builder changes on the server, owned by the page rather than by the forms that
+/// a reload redraws (see [`crate::components::reload::on_success`]).
+#[derive(Clone, Copy)]
+pub(super) struct BuilderActions {
+    pub act: ServerAction<ActOnExam>,
+    pub save: ServerAction<SaveExamSettings>,
+    pub add: ServerAction<AddSection>,
+    pub remove: ServerAction<RemoveSection>,
+    pub question: ServerAction<SectionQuestion>,
+}
+
+impl BuilderActions {
+    fn new() -> Self {
+        Self {
+            act: ServerAction::new(),
+            save: ServerAction::new(),
+            add: ServerAction::new(),
+            remove: ServerAction::new(),
+            question: ServerAction::new(),
+        }
+    }
+
+    /// The view reloads (pre-flight included) after each change that succeeded.
+    fn reload_on_success(self, reload: RwSignal<u32>) {
+        use crate::components::reload::on_success;
+        on_success(move || self.act.value().get(), reload);
+        on_success(move || self.save.value().get(), reload);
+        on_success(move || self.add.value().get(), reload);
+        on_success(move || self.remove.value().get(), reload);
+        on_success(move || self.question.value().get(), reload);
+    }
+}
+
 #[component]
 pub fn ExamBuilderPage() -> impl IntoView {
     let params = use_params_map();
     let exam_id = move || params.read().get("exam_id").unwrap_or_default();
-    // Every change bumps this, and the view reloads from the server (pre-flight included).
+    let actions = BuilderActions::new();
     let changed = RwSignal::new(0_u32);
+    actions.reload_on_success(changed);
     let view_of = Resource::new(move || (exam_id(), changed.get()), |(id, _)| exam_builder(id));
     view! {
         <Title text="Exam builder" />
@@ -25,7 +61,7 @@ pub fn ExamBuilderPage() -> impl IntoView {
         <Transition fallback=|| view! { <Loading label="Loading the exam…" /> }>
             {move || Suspend::new(async move {
                 match view_of.await {
-                    Ok(v) => view! { <Builder v changed /> }.into_any(),
+                    Ok(v) => view! { <Builder v actions /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -34,13 +70,8 @@ pub fn ExamBuilderPage() -> impl IntoView {
 }
 
 #[component]
-fn Builder(v: BuilderView, changed: RwSignal<u32>) -> impl IntoView {
-    let act = ServerAction::<ActOnExam>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = act.value().get() {
-            changed.update(|n| *n += 1);
-        }
-    });
+fn Builder(v: BuilderView, actions: BuilderActions) -> impl IntoView {
+    let act = actions.act;
     // The action waiting for its confirmation, asked inline (keyboard and screen readers reach it).
     let asking = RwSignal::new(None::<ExamAction>);
     let exam_id = v.exam_id.clone();
@@ -96,8 +127,8 @@ fn Builder(v: BuilderView, changed: RwSignal<u32>) -> impl IntoView {
         <div aria-live="assertive">
             {move || act.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error /> })}
         </div>
-        <SettingsForm v=v.clone() changed />
-        <Sections v changed />
+        <SettingsForm v=v.clone() save=actions.save />
+        <Sections v actions />
     }
 }
 

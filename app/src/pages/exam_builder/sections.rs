@@ -1,6 +1,7 @@
 //! The exam's sections: fixed questions picked from a bank, or a draw of N approved questions
 //! filtered by tags and difficulty. Only a draft's sections change.
 
+use super::page::BuilderActions;
 use crate::api::exam_builder::{AddSection, RemoveSection, SectionQuestion};
 use crate::components::feedback::ErrorNotice;
 use crate::model::exams::{BuilderView, SectionInput, SectionView};
@@ -17,15 +18,14 @@ fn points(p: f64) -> String {
 }
 
 #[component]
-pub fn Sections(v: BuilderView, changed: RwSignal<u32>) -> impl IntoView {
+pub fn Sections(v: BuilderView, actions: BuilderActions) -> impl IntoView {
     let draft = v.phase == Phase::Draft;
-    let remove = ServerAction::<RemoveSection>::new();
-    let question = ServerAction::<SectionQuestion>::new();
-    Effect::new(move |_| {
-        if matches!(remove.value().get(), Some(Ok(()))) || matches!(question.value().get(), Some(Ok(()))) {
-            changed.update(|n| *n += 1);
-        }
-    });
+    let BuilderActions {
+        remove,
+        question,
+        add,
+        ..
+    } = actions;
     let error = move || {
         remove
             .value()
@@ -39,7 +39,7 @@ pub fn Sections(v: BuilderView, changed: RwSignal<u32>) -> impl IntoView {
             <div aria-live="assertive">{move || error().map(|error| view! { <ErrorNotice error /> })}</div>
             {v.sections.is_empty().then(|| view! { <p class="empty">"No sections yet: add one below."</p> })}
             {v.sections.into_iter().map(|s| view! { <SectionCard s draft remove question /> }).collect_view()}
-            {draft.then(|| view! { <NewSection exam_id=v.exam_id.clone() banks=v.banks.clone() changed /> })}
+            {draft.then(|| view! { <NewSection exam_id=v.exam_id.clone() banks=v.banks.clone() add /> })}
         </section>
     }
 }
@@ -153,9 +153,8 @@ fn SectionCard(
 fn NewSection(
     exam_id: String,
     banks: Vec<crate::model::exams::BankChoice>,
-    changed: RwSignal<u32>,
+    add: ServerAction<AddSection>,
 ) -> impl IntoView {
-    let add = ServerAction::<AddSection>::new();
     let title = RwSignal::new(String::new());
     let bank = RwSignal::new(banks.first().map(|b| b.bank_id.clone()).unwrap_or_default());
     let draw = RwSignal::new(false);
@@ -165,7 +164,6 @@ fn NewSection(
     Effect::new(move |_| {
         if let Some(Ok(_)) = add.value().get() {
             title.set(String::new());
-            changed.update(|n| *n += 1);
         }
     });
     view! {

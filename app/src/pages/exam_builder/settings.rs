@@ -31,16 +31,14 @@ fn Field(
 }
 
 #[component]
-pub fn SettingsForm(v: BuilderView, changed: RwSignal<u32>) -> impl IntoView {
+pub fn SettingsForm(v: BuilderView, save: ServerAction<SaveExamSettings>) -> impl IntoView {
     let s = RwSignal::new(v.settings.clone());
-    let save = ServerAction::<SaveExamSettings>::new();
     let errors = RwSignal::new(Vec::<shared::question::FieldError>::new());
     let saved_note = RwSignal::new(false);
     Effect::new(move |_| match save.value().get() {
         Some(Ok(())) => {
             errors.set(Vec::new());
             saved_note.set(true);
-            changed.update(|n| *n += 1);
         }
         Some(Err(AppError::InvalidFields(fields))) => errors.set(fields),
         _ => {}
