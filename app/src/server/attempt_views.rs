@@ -4,6 +4,20 @@
 use super::{attempts, db, exams, render, AppState};
 use crate::error::AppError;
 use crate::model::{ChoiceOption, PlayerData, PlayerQuestion, ResultQuestion, ResultView};
+use shared::exam_plan::ResultsPolicy;
+use shared::question::QuestionContent;
+
+/// The choices a question shows, in their stored order.
+fn choice_options(content: &QuestionContent) -> Vec<ChoiceOption> {
+    content
+        .shown_options()
+        .into_iter()
+        .map(|o| ChoiceOption {
+            id: o.id,
+            text: o.text,
+        })
+        .collect()
+}
 
 /// Everything the exam page needs, for the attempt's owner only; `now` lets the page's countdown
 /// correct for the device's clock.
@@ -24,15 +38,7 @@ pub async fn exam_page(
         .into_iter()
         .map(|d| {
             let answer = saved.iter().find(|a| a.question_id == d.question_id);
-            let mut options: Vec<ChoiceOption> = d
-                .content
-                .shown_options()
-                .into_iter()
-                .map(|o| ChoiceOption {
-                    id: o.id,
-                    text: o.text,
-                })
-                .collect();
+            let mut options = choice_options(&d.content);
             let true_false = matches!(d.content.body, shared::question::Body::TrueFalse { .. });
             if shuffle_options && !true_false {
                 options = attempts::in_attempt_order(options, &format!("{}/{}", session.id, d.question_id));
@@ -95,27 +101,19 @@ pub async fn result(
     let released = shared::exam_plan::results_released(when, last_close, now);
     // Held scores hide answers too: the answers would give the score away.
     let show = if withheld || !released {
-        "NONE"
+        ResultsPolicy::Nothing
     } else {
-        exam.show_results.as_str()
+        exam.show_results.parse().map_err(|_| AppError::Internal)?
     };
     let pending = grade.grading_status.as_deref() != Some("GRADED");
-    let visible = show != "NONE";
+    let visible = show != ResultsPolicy::Nothing;
     let mut questions = Vec::new();
-    if show == "ANSWERS" {
+    if show == ResultsPolicy::Answers {
         let answers = db::answers::for_session(&state.pool, &session.id).await?;
         let grades = db::answers::grades_for_session(&state.pool, &session.id).await?;
         let delivered = exams::delivery::questions_of(&state.pool, &session.id, &exam).await?;
         for (i, d) in delivered.into_iter().enumerate() {
-            let options = d
-                .content
-                .shown_options()
-                .into_iter()
-                .map(|o| ChoiceOption {
-                    id: o.id,
-                    text: o.text,
-                })
-                .collect::<Vec<_>>();
+            let options = choice_options(&d.content);
             let label = |json: &str| attempts::answer_text(&options, json);
             let given = answers.iter().find(|a| a.question_id == d.question_id);
             let graded = grades.iter().find(|g| g.question_id == d.question_id);
