@@ -32,7 +32,8 @@ pub fn ImportPanel(bank_id: String, commit: ServerAction<CommitImport>) -> impl 
         let _ = bank_id;
         Action::new(|_: &()| async { Err::<ImportPreview, AppError>(AppError::Internal) })
     };
-    // After a commit the bank reloads (with the new questions) and the preview is put away.
+    // `commit` is the bank page's: a commit reloads the bank with the new questions, which
+    // redraws this panel without its preview.
     view! {
         <section class="card" aria-labelledby="import-title">
             <h2 id="import-title">"Import questions"</h2>
