@@ -113,6 +113,10 @@ async fn bad_frames_get_a_reason_and_change_nothing_good_ones_are_acknowledged_o
     drop(ws);
     let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
     assert_eq!(next_frame(&mut ws).await, json!({"type": "hello", "last_seq": 3}));
+    // So does a reloaded exam page, which numbers its next events from there.
+    let (status, page) = app.call(&cand, "exam_session", &[("session_id", &sid)]).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["last_seq"], 3);
 
     // Oversized frames are refused by closing the connection.
     let huge = "x".repeat(shared::telemetry::MAX_FRAME_BYTES + 10);

@@ -27,49 +27,55 @@ pub async fn exam_page(
     session_id: &str,
     now: i64,
 ) -> Result<PlayerData, AppError> {
-    let session = attempts::own_session(state, user_id, session_id).await?;
-    let exam = db::exams::find(&state.pool, &session.exam_id)
+    // Two statements: every candidate of an exam opens this page within the same minute.
+    let head = db::exam_sessions::player_head(&state.pool, session_id, user_id)
         .await?
-        .ok_or(AppError::Internal)?;
-    let saved = db::answers::for_session(&state.pool, &session.id).await?;
-    let delivered = exams::delivery::questions_of(&state.pool, &session.id, &exam).await?;
-    let shuffle_options = exam.randomize_options != 0;
-    let questions = delivered
+        .ok_or(AppError::Forbidden)?;
+    let mut rows = db::attempt_questions::with_answers(&state.pool, &head.id).await?;
+    if rows.is_empty() {
+        // An attempt started before questions were drawn at its start: draw them now.
+        let exam = db::exams::find(&state.pool, &head.exam_id)
+            .await?
+            .ok_or(AppError::Internal)?;
+        exams::delivery::questions_of(&state.pool, &head.id, &exam).await?;
+        rows = db::attempt_questions::with_answers(&state.pool, &head.id).await?;
+    }
+    let shuffle_options = head.randomize_options != 0;
+    let questions = rows
         .into_iter()
-        .map(|d| {
-            let answer = saved.iter().find(|a| a.question_id == d.question_id);
-            let mut options = choice_options(&d.content);
-            let true_false = matches!(d.content.body, shared::question::Body::TrueFalse { .. });
+        .map(|row| {
+            let shown = state.shown_questions.get(&row.version_id, &row.content_json)?;
+            let content = &shown.content;
+            let mut options = choice_options(content);
+            let true_false = matches!(content.body, shared::question::Body::TrueFalse { .. });
             if shuffle_options && !true_false {
-                options = attempts::in_attempt_order(options, &format!("{}/{}", session.id, d.question_id));
+                options = attempts::in_attempt_order(options, &format!("{}/{}", head.id, row.question_id));
             }
-            PlayerQuestion {
+            Ok(PlayerQuestion {
                 options,
-                saved: answer.map(|a| a.value_json.clone()),
-                version: answer.map(|a| a.version).unwrap_or(0),
-                marked: answer.is_some_and(|a| a.marked != 0),
-                kind: d
-                    .content
+                version: row.version.unwrap_or(0),
+                marked: row.marked.is_some_and(|m| m != 0),
+                saved: row.value_json,
+                kind: content
                     .deliverable()
                     .map(|k| k.as_str().to_string())
                     .unwrap_or_default(),
-                stem_html: render::html_of(&d.content.stem),
-                stem: d.content.stem.text.clone(),
-                points: d.points(),
-                question_id: d.question_id,
-            }
+                stem_html: shown.stem_html.clone(),
+                stem: content.stem.text.clone(),
+                points: exams::delivery::whole_points(content),
+                question_id: row.question_id,
+            })
         })
-        .collect();
-    let last_seq = db::events::max_seq(&state.pool, &session.id).await?;
+        .collect::<Result<_, AppError>>()?;
     Ok(PlayerData {
-        session_id: session.id,
-        exam_title: exam.title,
-        status: session.status.parse().map_err(|_| AppError::Internal)?,
-        deadline_at: session.deadline_at,
+        session_id: head.id,
+        exam_title: head.title,
+        status: head.status.parse().map_err(|_| AppError::Internal)?,
+        deadline_at: head.deadline_at,
         server_now: now,
-        proctoring_enabled: exam.proctoring_enabled != 0,
-        require_fullscreen: exam.require_fullscreen != 0,
-        last_seq,
+        proctoring_enabled: head.proctoring_enabled != 0,
+        require_fullscreen: head.require_fullscreen != 0,
+        last_seq: head.last_seq,
         questions,
     })
 }

@@ -38,6 +38,7 @@ pub mod retention;
 pub mod review;
 pub mod review_seed;
 pub mod second_factor;
+pub mod shown_questions;
 pub mod stopping;
 pub mod throttle;
 pub mod watch;
@@ -67,6 +68,8 @@ pub struct AppState {
     pub node: jobs::Node,
     /// Set when this node is told to stop: its long-lived streams close.
     pub stopping: stopping::Stopping,
+    /// Question versions parsed and rendered, for the exam page.
+    pub shown_questions: shown_questions::ShownQuestions,
 }
 
 /// How long a sign-in session lasts.
@@ -135,6 +138,7 @@ impl AppState {
             sessions: settings.sessions,
             bus,
             stopping: stopping::Stopping::new(),
+            shown_questions: shown_questions::ShownQuestions::default(),
         })
     }
 }

@@ -24,6 +24,34 @@ pub async fn for_session<'e>(
     .await
 }
 
+/// One question of an attempt with the candidate's saved answer to it, if any.
+#[derive(Debug, Clone, FromRow)]
+pub struct QuestionWithAnswer {
+    pub question_id: String,
+    pub version_id: String,
+    pub content_json: String,
+    pub value_json: Option<String>,
+    pub version: Option<i64>,
+    pub marked: Option<i64>,
+}
+
+/// The attempt's questions in its order, each with what was saved for it: what the exam page
+/// shows, read in one statement (it is the page every candidate opens at once).
+pub async fn with_answers<'e>(
+    db: impl AnyExecutor<'e>,
+    session_id: &str,
+) -> sqlx::Result<Vec<QuestionWithAnswer>> {
+    sqlx::query_as(
+        "SELECT a.question_id, a.version_id, v.content_json, s.value_json, s.version, s.marked \
+         FROM attempt_questions a JOIN question_versions v ON v.id = a.version_id \
+         LEFT JOIN answers s ON s.session_id = a.session_id AND s.question_id = a.question_id \
+         WHERE a.session_id = $1 ORDER BY a.position",
+    )
+    .bind(session_id)
+    .fetch_all(db)
+    .await
+}
+
 /// Records one question of an attempt; a second writer of the same position (two pages of one
 /// attempt loading at once, both assembling it) changes nothing.
 pub async fn insert<'e>(

@@ -19,8 +19,13 @@ pub struct Delivered {
 impl Delivered {
     /// The points the question is worth, whole (how pages and grading sheets show them).
     pub fn points(&self) -> i64 {
-        self.content.points.round() as i64
+        whole_points(&self.content)
     }
+}
+
+/// The points a question is worth, whole (how pages and grading sheets show them).
+pub fn whole_points(content: &QuestionContent) -> i64 {
+    content.points.round() as i64
 }
 
 /// The attempt's questions in its order, assembling them on first use.

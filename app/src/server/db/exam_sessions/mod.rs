@@ -28,6 +28,41 @@ pub async fn find<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option
         .await
 }
 
+/// What the exam page's heading and telemetry need about an attempt, its exam and its last
+/// stored event.
+#[derive(Debug, Clone, FromRow)]
+pub struct PlayerHead {
+    pub id: String,
+    pub exam_id: String,
+    pub status: String,
+    pub deadline_at: i64,
+    pub title: String,
+    pub randomize_options: i64,
+    pub proctoring_enabled: i64,
+    pub require_fullscreen: i64,
+    pub last_seq: i64,
+}
+
+/// The attempt `id` if `user_id` owns it, with its exam's title and settings and the highest
+/// telemetry sequence number stored for it (0 for none), in one statement.
+pub async fn player_head<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    user_id: &str,
+) -> sqlx::Result<Option<PlayerHead>> {
+    sqlx::query_as(
+        "SELECT s.id, s.exam_id, s.status, s.deadline_at, e.title, e.randomize_options, \
+           e.proctoring_enabled, e.require_fullscreen, \
+           COALESCE((SELECT MAX(p.seq) FROM proctor_events p WHERE p.session_id = s.id), 0) AS last_seq \
+         FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
+         WHERE s.id = $1 AND s.user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
 /// The user's session of this exam that has not been submitted, if any.
 pub async fn open_for<'e>(
     db: impl AnyExecutor<'e>,
