@@ -207,7 +207,12 @@ async fn candidate(
         other => return Err(format!("expected hello, got {other:?}")),
     };
     let first = stored + 1;
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    // Each candidate's second keeps the phase it started with, as a browser's timer does:
+    // were the clock restarted when the socket opens, the queue of exam pages at the start
+    // would line every candidate's batch up on the same instant, a burst no real exam makes.
+    let phase = tokio::time::Instant::from_std(start + offset);
+    let mut tick = tokio::time::interval_at(phase, Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut second = 0_u64;
     let mut version = 0_u64;
     while Instant::now() < end {

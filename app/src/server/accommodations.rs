@@ -25,7 +25,7 @@ pub async fn managed_enrollment(
 }
 
 async fn audited(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::server::db::WriteTx,
     action: &str,
     caller: &Caller,
     exam: &ExamRow,

@@ -175,17 +175,17 @@ pub struct RequestSession(std::sync::Arc<tokio::sync::OnceCell<db::sessions::Liv
 
 /// The current request's session and its user, or `Unauthenticated`.
 pub async fn current_session(state: &AppState) -> Result<db::sessions::Live, AppError> {
-    let memo = use_context::<RequestSession>();
-    if let Some(live) = memo.as_ref().and_then(|m| m.0.get()) {
-        return Ok(live.clone());
-    }
     let token = request_parts().as_ref().and_then(|p| token_from_parts(state, p));
-    let live = session_for_token(state, token).await?;
-    if let Some(memo) = memo {
-        // Another server function of the request may have got there first: the same answer.
-        let _ = memo.0.set(live.clone());
+    match use_context::<RequestSession>() {
+        // The page's server functions start together: the others wait for the first's lookup
+        // rather than each making their own.
+        Some(memo) => memo
+            .0
+            .get_or_try_init(|| session_for_token(state, token))
+            .await
+            .cloned(),
+        None => session_for_token(state, token).await,
     }
-    Ok(live)
 }
 
 /// The user a session token (from a cookie) belongs to, or `Unauthenticated`.

@@ -49,7 +49,7 @@ async fn may_send(pool: &AnyPool, key: &str, now: i64) -> Result<bool, AppError>
 
 /// Queues a verification link for a new account, in the transaction that makes it.
 pub(crate) async fn queue_link(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::server::db::WriteTx,
     public_url: &str,
     user_id: &str,
     email: &str,

@@ -92,14 +92,21 @@ impl Ingestor {
     /// commit to reach the disk. A session always goes to the same writer, which keeps its
     /// events in order and its rules state in one place.
     pub fn start(pool: AnyPool, limits: Limits, bus: Bus) -> Ingestor {
-        let writers = match db::Backend::of_pool(&pool) {
+        let backend = db::Backend::of_pool(&pool);
+        let writers = match backend {
             db::Backend::Sqlite => 1,
             db::Backend::Postgres => POSTGRES_WRITERS,
         };
         let shards = (0..writers)
             .map(|_| {
                 let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
-                tokio::spawn(writer(pool.clone(), rx, bus.clone(), limits));
+                let work = writer(pool.clone(), rx, bus.clone(), limits);
+                match backend {
+                    db::Backend::Sqlite => spawn_on_own_thread(work),
+                    db::Backend::Postgres => {
+                        tokio::spawn(work);
+                    }
+                }
                 tx
             })
             .collect();
@@ -236,6 +243,29 @@ impl Ingestor {
         tracing::warn!(session_id = sid, "telemetry event cap reached");
         self.notify(&target.org_id, sid, NoticeKind::Flag);
         Ok(())
+    }
+}
+
+/// Runs SQLite's writer on a thread of its own. On the shared runtime each statement of a
+/// flush, handed to the connection's thread and back, waited behind thousands of socket tasks
+/// for its next turn, and the one writer idled between statements while batches queued. (A
+/// SQLite connection is a thread reached by channels, so it serves any runtime; PostgreSQL's
+/// writers stay on the shared runtime, whose I/O driver their connections are registered with.)
+fn spawn_on_own_thread(work: impl std::future::Future<Output = ()> + Send + 'static) {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            tracing::warn!(error = %e, "no runtime for the telemetry writer's thread; it shares the server's");
+            tokio::spawn(work);
+            return;
+        }
+    };
+    let spawned = std::thread::Builder::new()
+        .name("telemetry-writer".into())
+        .spawn(move || runtime.block_on(work));
+    if let Err(e) = spawned {
+        // Batches then fail with an internal error, and clients keep and re-send them.
+        tracing::error!(error = %e, "cannot start the telemetry writer's thread");
     }
 }
 

@@ -41,6 +41,7 @@ pub mod second_factor;
 pub mod shown_questions;
 pub mod stopping;
 pub mod throttle;
+pub mod wal_checkpoint;
 pub mod watch;
 
 use crate::error::AppError;
@@ -126,6 +127,7 @@ impl AppState {
         watch::start(pool.clone(), ingestor.clone(), node.clone());
         deadlines::start(pool.clone(), ingestor.clone(), node.clone());
         retention::start(pool.clone(), node.clone());
+        wal_checkpoint::start(pool.clone());
         Ok(AppState {
             last_seen: last_seen::Recorder::start(pool.clone()),
             answers: answer_writer::AnswerWriter::start(pool.clone()),

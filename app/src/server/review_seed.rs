@@ -262,7 +262,7 @@ pub async fn seed_review(
 
 /// Stores the pending events and empties the list.
 async fn flush_events(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::server::db::WriteTx,
     pool: &AnyPool,
     pending: &mut Vec<(Envelope, String)>,
 ) -> Result<usize, AppError> {

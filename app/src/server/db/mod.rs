@@ -35,6 +35,9 @@ pub mod staff_invitations;
 pub mod telemetry_buckets;
 pub mod throttle;
 pub mod users;
+mod write_tx;
+
+pub use write_tx::{begin_write, WriteTx};
 
 /// A LIKE pattern (for `ESCAPE` backslash) matching `text` anywhere: `%`, `_` and a backslash
 /// in a search typed by a person match themselves.
@@ -93,9 +96,22 @@ pub enum DbError {
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
 
-/// How much of a SQLite file is read through a memory map (1 GiB of address space: pages the
-/// database does not have are not mapped).
-const SQLITE_MMAP: &str = "PRAGMA mmap_size = 1073741824";
+/// How much of a SQLite file is read through a memory map, by default (1 GiB of address
+/// space: pages the database does not have are not mapped). `VIGIL_SQLITE_MMAP_MB` sets it;
+/// 0 reads through each connection's own cache instead.
+const SQLITE_MMAP_MB: u64 = 1024;
+
+fn sqlite_mmap_bytes() -> u64 {
+    std::env::var("VIGIL_SQLITE_MMAP_MB")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(SQLITE_MMAP_MB)
+        .saturating_mul(1024 * 1024)
+}
+
+/// The log size (pages) at which a committing writer checkpoints by itself: a backstop, as
+/// `wal_checkpoint` does it in the background.
+const SQLITE_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 16000";
 
 /// Opens a pool and brings the schema up to date.
 pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyPool, DbError> {
@@ -103,6 +119,9 @@ pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyP
     let backend = Backend::of(url).ok_or_else(|| DbError::UnknownScheme(super::redact_url(url)))?;
     let mut options = AnyPoolOptions::new().max_connections(max_connections);
     if backend == Backend::Sqlite {
+        // A SQLite connection is a file in this process: nothing between two uses can break it,
+        // and the pool's check before each use is one more round trip to its thread.
+        options = options.test_before_acquire(false);
         // WAL lets readers proceed while the single writer commits.
         options = options.after_connect(|conn, _| {
             Box::pin(async move {
@@ -119,7 +138,11 @@ pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyP
                 // by the OS's page cache) rather than a read() per page into each
                 // connection's 2 MB cache: a report touches hundreds of thousands of pages,
                 // and as system calls they were most of its time.
-                sqlx::query(SQLITE_MMAP).execute(&mut *conn).await?;
+                // A number, not user text: PRAGMA takes no bound parameters.
+                sqlx::query(&format!("PRAGMA mmap_size = {}", sqlite_mmap_bytes()))
+                    .execute(&mut *conn)
+                    .await?;
+                sqlx::query(SQLITE_AUTOCHECKPOINT).execute(&mut *conn).await?;
                 Ok(())
             })
         });
@@ -164,15 +187,4 @@ pub enum BackupError {
 /// Whether the database answers a trivial query.
 pub async fn ping(pool: &AnyPool) -> bool {
     sqlx::query("SELECT 1").execute(pool).await.is_ok()
-}
-
-/// Begins a transaction that will write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`): a transaction that reads first and writes later cannot wait for the
-/// lock once another writer has committed, and would fail with "database is locked".
-pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Any>> {
-    if Backend::of_pool(pool) == Backend::Sqlite {
-        pool.begin_with("BEGIN IMMEDIATE").await
-    } else {
-        pool.begin().await
-    }
 }

@@ -70,7 +70,7 @@ pub(crate) async fn begin_draft_change(
     state: &AppState,
     exam_id: &str,
     now: i64,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
+) -> Result<crate::server::db::WriteTx, AppError> {
     let mut tx = db::begin_write(&state.pool).await?;
     if !db::exams::touch_draft(&mut *tx, exam_id, now).await? {
         return Err(AppError::Conflict(

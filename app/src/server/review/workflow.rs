@@ -94,7 +94,7 @@ pub async fn change_state(
 }
 
 async fn record_audit(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::server::db::WriteTx,
     action: &str,
     caller: &Caller,
     row: &ReviewRow,

@@ -1,0 +1,30 @@
+//! SQLite's checkpoints, off the writers' path. In WAL mode committed pages go to the log and
+//! are copied back into the database file by a checkpoint; by default the committing writer
+//! runs one whenever the log passes 1,000 pages, inside its commit. Under an exam's telemetry
+//! that was the one writer's time spent copying pages while batches queued. Here a task copies
+//! them twice a second on a connection of its own (a `PASSIVE` checkpoint never waits for, nor
+//! blocks, readers and writers), on the other core; the writers' automatic checkpoint stays as
+//! a backstop at a larger log (`db::SQLITE_AUTOCHECKPOINT`).
+
+use sqlx::AnyPool;
+use std::time::Duration;
+
+const EVERY: Duration = Duration::from_millis(500);
+
+/// Starts the checkpoint task on the current runtime (SQLite only; PostgreSQL checkpoints
+/// itself).
+pub fn start(pool: AnyPool) {
+    if super::db::Backend::of_pool(&pool) != super::db::Backend::Sqlite {
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+                tracing::warn!(error = %e, "WAL checkpoint failed; the writers' own checkpoint takes over");
+            }
+        }
+    });
+}
