@@ -3,6 +3,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+/// The largest memory map a SQLite connection may be given (64 GiB of address space).
+const MAX_SQLITE_MMAP_MB: i64 = 65_536;
+
 #[derive(Clone)]
 pub struct Config {
     pub database_url: String,
@@ -12,6 +15,9 @@ pub struct Config {
     /// Where cargo-leptos put the site (the wasm bundle, CSS).
     pub site_root: String,
     pub max_db_connections: u32,
+    /// How much of a SQLite file each connection reads through a memory map, in MiB
+    /// (`VIGIL_SQLITE_MMAP_MB`; 0: none).
+    pub sqlite_mmap_mb: u64,
     /// Where people reach Vigil, for links in messages; defaults to the listen address.
     pub public_url: Option<String>,
     /// `smtp://[user:password@]host[:port]`; unset keeps mail in the outbox and the log.
@@ -51,6 +57,7 @@ impl std::fmt::Debug for Config {
             .field("node_id", &self.node_id)
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("idle_timeout_minutes", &self.idle_timeout_minutes)
+            .field("sqlite_mmap_mb", &self.sqlite_mmap_mb)
             .finish_non_exhaustive()
     }
 }
@@ -133,6 +140,10 @@ impl Config {
                 value: pool_raw,
                 reason: "use a positive number".into(),
             })?;
+        let default_mmap = app::server::db::SQLITE_MMAP_MB as i64;
+        // Within 0..=MAX, so the conversion back cannot fail.
+        let sqlite_mmap_mb =
+            number_in(&get, "VIGIL_SQLITE_MMAP_MB", default_mmap, 0..=MAX_SQLITE_MMAP_MB)?.unsigned_abs();
         let public_url = get("VIGIL_PUBLIC_URL").filter(|s| !s.trim().is_empty());
         if let Some(url) = &public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -236,6 +247,7 @@ impl Config {
                 .unwrap_or_else(|| "info,sqlx=warn".into()),
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             max_db_connections,
+            sqlite_mmap_mb,
             public_url,
             smtp_url: get("VIGIL_SMTP_URL").filter(|s| !s.trim().is_empty()),
             mail_from: get("VIGIL_MAIL_FROM")
@@ -259,6 +271,7 @@ mod tests {
         assert!(!c.secure_cookies);
         assert_eq!((c.telemetry_rate, c.telemetry_burst), (50, 2_000));
         assert!(dir.is_dir());
+        assert_eq!(c.sqlite_mmap_mb, 1024);
     }
 
     #[test]
@@ -296,6 +309,8 @@ mod tests {
             ("VIGIL_TELEMETRY_RATE", "-5"),
             ("VIGIL_TELEMETRY_BURST", "9223372036854775807"),
             ("VIGIL_TELEMETRY_BURST", "lots"),
+            ("VIGIL_SQLITE_MMAP_MB", "-1"),
+            ("VIGIL_SQLITE_MMAP_MB", "65537"),
         ] {
             let err = Config::from_lookup(|k| match k {
                 "DATABASE_URL" => Some("sqlite::memory:".into()),

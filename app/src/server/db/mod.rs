@@ -96,18 +96,10 @@ pub enum DbError {
     Migrate(#[source] sqlx::migrate::MigrateError),
 }
 
-/// How much of a SQLite file is read through a memory map, by default (1 GiB of address
-/// space: pages the database does not have are not mapped). `VIGIL_SQLITE_MMAP_MB` sets it;
-/// 0 reads through each connection's own cache instead.
-const SQLITE_MMAP_MB: u64 = 1024;
-
-fn sqlite_mmap_bytes() -> u64 {
-    std::env::var("VIGIL_SQLITE_MMAP_MB")
-        .ok()
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(SQLITE_MMAP_MB)
-        .saturating_mul(1024 * 1024)
-}
+/// How much of a SQLite file is read through a memory map by default, in MiB (1 GiB of
+/// address space: pages the database does not have are not mapped). Operators set it with
+/// `VIGIL_SQLITE_MMAP_MB`; 0 reads through each connection's own page cache instead.
+pub const SQLITE_MMAP_MB: u64 = 1024;
 
 /// The log size (pages) at which a committing writer checkpoints by itself: a backstop, as
 /// `wal_checkpoint` does it in the background.
@@ -115,6 +107,13 @@ const SQLITE_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 16000";
 
 /// Opens a pool and brings the schema up to date.
 pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyPool, DbError> {
+    connect_with(url, max_connections, SQLITE_MMAP_MB).await
+}
+
+/// Opens a pool whose SQLite connections map `sqlite_mmap_mb` MiB of the file, and brings the
+/// schema up to date.
+pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) -> Result<AnyPool, DbError> {
+    let mmap_bytes = sqlite_mmap_mb.saturating_mul(1024 * 1024);
     sqlx::any::install_default_drivers();
     let backend = Backend::of(url).ok_or_else(|| DbError::UnknownScheme(super::redact_url(url)))?;
     let mut options = AnyPoolOptions::new().max_connections(max_connections);
@@ -123,7 +122,7 @@ pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyP
         // and the pool's check before each use is one more round trip to its thread.
         options = options.test_before_acquire(false);
         // WAL lets readers proceed while the single writer commits.
-        options = options.after_connect(|conn, _| {
+        options = options.after_connect(move |conn, _| {
             Box::pin(async move {
                 sqlx::query("PRAGMA journal_mode = WAL")
                     .execute(&mut *conn)
@@ -139,7 +138,7 @@ pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyP
                 // connection's 2 MB cache: a report touches hundreds of thousands of pages,
                 // and as system calls they were most of its time.
                 // A number, not user text: PRAGMA takes no bound parameters.
-                sqlx::query(&format!("PRAGMA mmap_size = {}", sqlite_mmap_bytes()))
+                sqlx::query(&format!("PRAGMA mmap_size = {mmap_bytes}"))
                     .execute(&mut *conn)
                     .await?;
                 sqlx::query(SQLITE_AUTOCHECKPOINT).execute(&mut *conn).await?;
