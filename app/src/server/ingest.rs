@@ -290,14 +290,22 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, bus: Bus, limits: Li
         let result = flush(&pool, &mut cache, &jobs, limits).await;
         let metrics = super::metrics::get();
         metrics.telemetry_flush_seconds.observe(started.elapsed());
-        tracing::debug!(
-            batches = jobs.len(),
-            events = size,
-            ms = started.elapsed().as_millis() as u64,
-            "flush"
-        );
+        let ms = started.elapsed().as_millis() as u64;
         match result {
             Ok(flushed) => {
+                let s = &flushed.stages;
+                tracing::debug!(
+                    batches = jobs.len(),
+                    events = size,
+                    ms,
+                    prepare_ms = s.prepare as u64,
+                    lock_ms = s.lock as u64,
+                    buckets_ms = s.buckets as u64,
+                    insert_ms = s.insert as u64,
+                    rules_ms = s.rules as u64,
+                    commit_ms = s.commit as u64,
+                    "flush"
+                );
                 let stored = flushed.stored.iter().filter(|s| **s).count() as u64;
                 metrics.telemetry_batches_stored.fetch_add(stored, Relaxed);
                 metrics
@@ -325,7 +333,7 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, bus: Bus, limits: Li
             }
             Err(e) => {
                 metrics.telemetry_flushes_failed.fetch_add(1, Relaxed);
-                tracing::error!(error = %e, batches = jobs.len(), "telemetry flush failed; clients will re-send");
+                tracing::error!(error = %e, batches = jobs.len(), ms, "telemetry flush failed; clients will re-send");
                 for job in &jobs {
                     cache.remove(&job.target.session_id);
                 }
@@ -358,6 +366,19 @@ struct Flushed {
     /// Events stored now (not before).
     fresh_events: u64,
     flags_raised: u64,
+    /// Where the flush's time went, for the debug log.
+    stages: Stages,
+}
+
+/// Milliseconds each stage of a flush took.
+#[derive(Debug, Default)]
+struct Stages {
+    prepare: u128,
+    lock: u128,
+    buckets: u128,
+    insert: u128,
+    rules: u128,
+    commit: u128,
 }
 
 /// Stores every job's events in one transaction, runs the rules on what was new, writes flags.
@@ -369,7 +390,32 @@ async fn flush(
 ) -> Result<Flushed, sqlx::Error> {
     let now = now_ms();
     let backend = db::Backend::of_pool(pool);
+    let mut stages = Stages::default();
+    let mut clock = std::time::Instant::now();
+    let mut lap = || {
+        let ms = clock.elapsed().as_millis();
+        clock = std::time::Instant::now();
+        ms
+    };
+    // Rows are made before the write lock is taken: serialising payloads and minting ids is
+    // this flush's own work, and no other writer should wait for it.
+    let mut prepared: Vec<Vec<NewEvent>> = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let mut made = Vec::with_capacity(job.events.len());
+        for e in &job.events {
+            let payload_json =
+                serde_json::to_string(&e.kind).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
+            made.push(NewEvent {
+                id: new_id(),
+                envelope: e,
+                payload_json,
+            });
+        }
+        prepared.push(made);
+    }
+    stages.prepare = lap();
     let mut tx = db::begin_write(pool).await?;
+    stages.lock = lap();
     // Buckets first, in session order: writers on other nodes lock the same rows in the same
     // order, so two flushes never wait on each other in a circle.
     let rate = db::telemetry_buckets::Rate {
@@ -409,18 +455,13 @@ async fn flush(
             stored[i] = taken.contains(&jobs[i].target.session_id);
         }
     }
-    let mut rows = Vec::new();
-    for (job, _) in jobs.iter().zip(&stored).filter(|(_, ok)| **ok) {
-        for e in &job.events {
-            let payload_json =
-                serde_json::to_string(&e.kind).map_err(|err| sqlx::Error::Encode(Box::new(err)))?;
-            rows.push(NewEvent {
-                id: new_id(),
-                envelope: e,
-                payload_json,
-            });
-        }
-    }
+    stages.buckets = lap();
+    let rows: Vec<NewEvent> = prepared
+        .into_iter()
+        .zip(&stored)
+        .filter(|(_, ok)| **ok)
+        .flat_map(|(made, _)| made)
+        .collect();
     // Ids of the rows that were not stored before (the ids are new, so present means inserted).
     let mut fresh: HashSet<&str> = HashSet::with_capacity(rows.len());
     for chunk in rows.chunks(db::events::INSERT_CHUNK) {
@@ -434,6 +475,7 @@ async fn flush(
             fresh.extend(ids.into_iter().filter(|id| stored.contains(id)));
         }
     }
+    stages.insert = lap();
     let mut notices = Vec::new();
     let mut flags_raised = 0;
     let mut offset = 0;
@@ -486,6 +528,7 @@ async fn flush(
             what: NoticeKind::Flag,
         });
     }
+    stages.rules = lap();
     if let Err(e) = tx.commit().await {
         // The rules state advanced for events that are not stored after all.
         for job in jobs {
@@ -493,7 +536,9 @@ async fn flush(
         }
         return Err(e);
     }
+    stages.commit = lap();
     Ok(Flushed {
+        stages,
         fresh_events: fresh.len() as u64,
         flags_raised,
         notices,
