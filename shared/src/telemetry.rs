@@ -16,6 +16,8 @@ pub const MAX_CLOCK_SKEW_MS: i64 = 24 * 60 * 60 * 1000;
 pub const HEARTBEAT_MS: i64 = 5_000;
 /// Longest hash of pasted text accepted (hex).
 pub const MAX_HASH_LEN: usize = 64;
+/// Most faces one camera sample may report (a detector finding more is broken or fed a crowd).
+pub const MAX_FACES: u32 = 64;
 
 /// A keyboard shortcut the exam page noticed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,6 +81,21 @@ pub enum EventKind {
     AnswerSaved {
         number: u32,
     },
+    /// One camera sample, examined on the device: how many faces the detector found. The
+    /// picture itself never leaves the browser.
+    FacesCounted {
+        faces: u32,
+    },
+    /// The camera started for camera proctoring.
+    CameraStarted,
+    /// The page switched the camera off (the exam ended).
+    CameraStopped,
+    /// The candidate (or the browser's settings) refused the camera.
+    CameraDenied,
+    /// The device has no camera.
+    CameraMissing,
+    /// The camera stopped on its own during the exam (unplugged, taken by another program).
+    CameraTrackEnded,
 }
 
 /// Most questions an exam can have, as far as telemetry is concerned.
@@ -106,6 +123,12 @@ impl EventKind {
             EventKind::Heartbeat => "heartbeat",
             EventKind::QuestionShown { .. } => "question_shown",
             EventKind::AnswerSaved { .. } => "answer_saved",
+            EventKind::FacesCounted { .. } => "faces_counted",
+            EventKind::CameraStarted => "camera_started",
+            EventKind::CameraStopped => "camera_stopped",
+            EventKind::CameraDenied => "camera_denied",
+            EventKind::CameraMissing => "camera_missing",
+            EventKind::CameraTrackEnded => "camera_track_ended",
         }
     }
 
@@ -132,6 +155,14 @@ impl EventKind {
             EventKind::Heartbeat => "Heartbeat".into(),
             EventKind::QuestionShown { number } => format!("Question {number} shown"),
             EventKind::AnswerSaved { number } => format!("Answer to question {number} saved"),
+            EventKind::FacesCounted { faces: 0 } => "Camera sample: no face".into(),
+            EventKind::FacesCounted { faces: 1 } => "Camera sample: one face".into(),
+            EventKind::FacesCounted { faces } => format!("Camera sample: {faces} faces"),
+            EventKind::CameraStarted => "Camera started".into(),
+            EventKind::CameraStopped => "Camera switched off".into(),
+            EventKind::CameraDenied => "Camera refused".into(),
+            EventKind::CameraMissing => "No camera on this device".into(),
+            EventKind::CameraTrackEnded => "Camera stopped during the exam".into(),
         }
     }
 
@@ -149,6 +180,9 @@ impl EventKind {
                 if *number == 0 || *number > MAX_QUESTION_NUMBER =>
             {
                 Err(format!("a question number is from 1 to {MAX_QUESTION_NUMBER}"))
+            }
+            EventKind::FacesCounted { faces } if *faces > MAX_FACES => {
+                Err(format!("a camera sample reports at most {MAX_FACES} faces"))
             }
             _ => Ok(()),
         }
@@ -334,6 +368,30 @@ mod tests {
         let mut e = ev(1);
         e.kind = EventKind::AnswerSaved { number: 3 };
         assert_eq!(validate_batch("s1", &[e], 1_000), Ok(()));
+    }
+
+    #[test]
+    fn a_camera_sample_is_a_count_within_bounds_and_nothing_else() {
+        let mut e = ev(1);
+        e.kind = EventKind::FacesCounted { faces: MAX_FACES + 1 };
+        assert!(matches!(
+            validate_batch("s1", &[e.clone()], 1_000),
+            Err(BatchError::Payload { .. })
+        ));
+        e.kind = EventKind::FacesCounted { faces: 2 };
+        assert_eq!(validate_batch("s1", &[e], 1_000), Ok(()));
+        // The wire form: a tag and a number. A picture smuggled beside it is not part of the
+        // event: it is dropped when parsed, so it can never be stored.
+        let parsed: EventKind = serde_json::from_str(
+            r#"{"type":"faces_counted","faces":1,"image":"data:image/png;base64,AAAA"}"#,
+        )
+        .expect("unknown fields are ignored");
+        assert_eq!(parsed, EventKind::FacesCounted { faces: 1 });
+        assert_eq!(
+            serde_json::to_string(&parsed).expect("serialises"),
+            r#"{"type":"faces_counted","faces":1}"#
+        );
+        assert!(serde_json::from_str::<EventKind>(r#"{"type":"faces_counted","faces":-1}"#).is_err());
     }
 
     fn extreme() -> impl proptest::strategy::Strategy<Value = i64> {

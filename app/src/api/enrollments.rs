@@ -164,12 +164,14 @@ pub async fn set_accommodation(
 }
 
 /// Relaxes proctoring rules for one candidate: breaks of up to `break_minutes` away are not
-/// flagged; `focus_rule_off` (a ticked box sends "on") turns the focus-loss rule off.
+/// flagged; `focus_rule_off` (a ticked box sends "on") turns the focus-loss rule off, and
+/// `camera_rules_off` the camera rules.
 #[server(prefix = "/api", endpoint = "set_rule_relaxations")]
 pub async fn set_rule_relaxations(
     enrollment_id: String,
     break_minutes: Option<String>,
     focus_rule_off: Option<String>,
+    camera_rules_off: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{accommodations, respond, state};
     respond(
@@ -177,8 +179,12 @@ pub async fn set_rule_relaxations(
             let state = state()?;
             let (caller, enrollment, exam) =
                 accommodations::managed_enrollment(&state, &enrollment_id).await?;
-            let focus_off = matches!(focus_rule_off.as_deref(), Some("on" | "true"));
-            let relaxations = accommodations::relaxations_from(break_minutes.as_deref(), focus_off)?;
+            let ticked = |v: Option<String>| matches!(v.as_deref(), Some("on" | "true"));
+            let relaxations = accommodations::relaxations_from(
+                break_minutes.as_deref(),
+                ticked(focus_rule_off),
+                ticked(camera_rules_off),
+            )?;
             accommodations::set_relaxations(&state, &caller, &enrollment, &exam, relaxations).await
         }
         .await,

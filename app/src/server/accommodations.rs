@@ -71,7 +71,11 @@ pub async fn set_extra_time(
 }
 
 /// Reads the form: breaks in whole minutes (empty: none), the focus rule off when ticked.
-pub fn relaxations_from(break_minutes: Option<&str>, focus_rule_off: bool) -> Result<Relaxations, AppError> {
+pub fn relaxations_from(
+    break_minutes: Option<&str>,
+    focus_rule_off: bool,
+    camera_rules_off: bool,
+) -> Result<Relaxations, AppError> {
     let break_minutes = match break_minutes.map(str::trim).filter(|s| !s.is_empty()) {
         None => 0,
         Some(s) => s
@@ -87,6 +91,7 @@ pub fn relaxations_from(break_minutes: Option<&str>, focus_rule_off: bool) -> Re
     Ok(Relaxations {
         break_minutes,
         focus_rule_off,
+        camera_rules_off,
     })
 }
 

@@ -8,6 +8,8 @@
 //! events; `server/tests/review_integrity.rs` restarts a real server in the middle of a
 //! hidden-page interval and checks that exactly one flag comes of it.
 
+mod camera;
+
 use crate::domain::{FlagType, Sensitivity, Severity};
 use crate::telemetry::{EventKind, Shortcut};
 
@@ -44,6 +46,14 @@ pub struct Thresholds {
     pub blur_window_ms: i64,
     /// Pasted (or copied) at least this many characters.
     pub paste_chars: u32,
+    /// Camera samples without a face spanning at least this long.
+    pub no_face_ms: i64,
+    /// This many camera samples with two or more faces…
+    pub multi_face_samples: usize,
+    /// …among this many of the latest samples (one stray detection is not a flag).
+    pub multi_face_window: usize,
+    /// Whether the camera rules run at all (an accommodation can turn them off).
+    pub camera_rules: bool,
 }
 
 impl Thresholds {
@@ -57,6 +67,10 @@ impl Thresholds {
                 blur_count: 6,
                 blur_window_ms: 60_000,
                 paste_chars: 200,
+                no_face_ms: 30_000,
+                multi_face_samples: 4,
+                multi_face_window: 5,
+                camera_rules: true,
             },
             Sensitivity::Medium => Thresholds {
                 hidden_ms: 2_000,
@@ -66,6 +80,10 @@ impl Thresholds {
                 blur_count: 4,
                 blur_window_ms: 60_000,
                 paste_chars: 50,
+                no_face_ms: 15_000,
+                multi_face_samples: 3,
+                multi_face_window: 5,
+                camera_rules: true,
             },
             Sensitivity::High => Thresholds {
                 hidden_ms: 0,
@@ -75,6 +93,10 @@ impl Thresholds {
                 blur_count: 2,
                 blur_window_ms: 60_000,
                 paste_chars: 10,
+                no_face_ms: 8_000,
+                multi_face_samples: 2,
+                multi_face_window: 5,
+                camera_rules: true,
             },
         }
     }
@@ -90,6 +112,9 @@ pub struct Relaxations {
     /// Assistive technology moves focus: the focus-loss rule is off.
     #[serde(default)]
     pub focus_rule_off: bool,
+    /// The camera rules are off (no camera can be used, or a face is often out of view).
+    #[serde(default)]
+    pub camera_rules_off: bool,
 }
 
 /// Longest break an accommodation may allow.
@@ -112,6 +137,9 @@ impl Relaxations {
         if self.focus_rule_off {
             out.push("Assistive technology: the focus-loss rule is off".to_string());
         }
+        if self.camera_rules_off {
+            out.push("Camera rules are off for this candidate".to_string());
+        }
         out
     }
 }
@@ -123,6 +151,9 @@ impl Thresholds {
         self.hidden_ms = self.hidden_ms.max(break_ms);
         if r.focus_rule_off {
             self.blur_count = usize::MAX;
+        }
+        if r.camera_rules_off {
+            self.camera_rules = false;
         }
         self
     }
@@ -147,6 +178,7 @@ pub struct RulesState {
     last: Option<(String, i64)>,
     devtools_flagged: bool,
     screens_flagged: bool,
+    camera: camera::CameraState,
     /// Sequence number of the last event applied.
     pub last_seq: i64,
 }
@@ -254,6 +286,7 @@ impl RulesState {
             }
             _ => {}
         }
+        self.camera.step(th, e, &mut flags);
         self.last = Some((e.id.clone(), e.client_ms));
         self.last_seq = e.seq;
         flags
@@ -434,7 +467,7 @@ mod tests {
         assert_eq!(tabs(&th, &away(4)), 1);
         let breaks = th.relaxed(&Relaxations {
             break_minutes: 5,
-            focus_rule_off: false,
+            ..Relaxations::default()
         });
         assert_eq!(
             tabs(&breaks, &away(4)),
@@ -450,8 +483,8 @@ mod tests {
             ) > 0
         );
         let assistive = th.relaxed(&Relaxations {
-            break_minutes: 0,
             focus_rule_off: true,
+            ..Relaxations::default()
         });
         assert_eq!(
             count(
