@@ -142,6 +142,37 @@ async fn a_coordinator_builds_checks_and_publishes_and_attempts_keep_their_versi
     assert_eq!(status, 200, "{body}");
     let v = view(&app, &coordinator, &exam_id).await;
     assert_eq!(v["preflight"], json!([]), "{v}");
+    // Camera proctoring is saved and shown back; on while proctoring is off is named beside
+    // its field and not saved.
+    assert_eq!(v["settings"]["camera"], "OFF", "off unless chosen");
+    let mut camera = v["settings"].clone();
+    camera["camera"] = json!("FLAG_IF_MISSING");
+    let save = |settings: Value| {
+        let (app, coordinator, exam_id) = (&app, &coordinator, &exam_id);
+        async move {
+            app.call_json(
+                coordinator,
+                "save_exam_settings",
+                &json!({"exam_id": exam_id, "settings": settings}),
+            )
+            .await
+        }
+    };
+    let (status, body) = save(camera.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        view(&app, &coordinator, &exam_id).await["settings"]["camera"],
+        "FLAG_IF_MISSING"
+    );
+    camera["proctoring"] = json!(false);
+    let (status, body) = save(camera.clone()).await;
+    assert_eq!(
+        (status, body["fields"][0]["field"].as_str()),
+        (400, Some("camera")),
+        "{body}"
+    );
+    let (status, body) = save(v["settings"].clone()).await;
+    assert_eq!(status, 200, "{body}");
     // Typed in the university's zone, stored as the same instant in UTC (to the minute).
     assert_eq!(v["time_zone"], demo::DEMO_TIME_ZONE);
     let opens = v["opens_at"].as_i64().unwrap();

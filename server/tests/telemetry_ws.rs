@@ -169,3 +169,82 @@ async fn reviewers_are_told_of_new_flags_as_they_happen() {
     }
     assert!(seen.contains("event: flag"), "{seen}");
 }
+
+#[tokio::test]
+async fn camera_counts_are_taken_only_for_exams_that_use_the_camera_and_raise_the_camera_flags() {
+    let (app, org) = TestApp::start("ws-camera").await;
+    let cand = app.signed_in(CANDIDATE).await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+    let cookie = cookie_for(&app, CANDIDATE).await;
+    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
+    next_frame(&mut ws).await;
+    let t = common::now_ms();
+
+    // The demo exam does not use the camera: a page (or a forger) sending camera events for
+    // it is refused with the reason, and nothing of the batch is stored.
+    let sample = |seq: i64, ms: i64, faces: u32| {
+        event(&sid, seq, ms, json!({"type": "faces_counted", "faces": faces}))
+    };
+    let refused = send(
+        &mut ws,
+        json!({"type": "batch", "events": [event(&sid, 1, t, json!({"type": "heartbeat"})), sample(2, t, 1)]}),
+    )
+    .await;
+    assert_eq!(refused["type"], "error", "{refused}");
+    assert!(
+        refused["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not use the camera"),
+        "{refused}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_events").await, 0);
+
+    // With camera proctoring on (the policy is read when the stream opens), counts go through
+    // the rules: a minute without a face and a second face that stays are one flag each.
+    sqlx::query("UPDATE exams SET camera_policy = 'FLAG_IF_MISSING' WHERE id = $1")
+        .bind(&org.exam_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    drop(ws);
+    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
+    next_frame(&mut ws).await;
+    let mut events = vec![event(&sid, 1, t, json!({"type": "camera_started"}))];
+    let faces = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 1];
+    for (i, f) in faces.iter().enumerate() {
+        let seq = i as i64 + 2;
+        events.push(sample(seq, t + 2_000 * (i as i64 + 1), *f));
+    }
+    let last = events.len() as i64;
+    assert_eq!(
+        send(&mut ws, json!({"type": "batch", "events": events})).await,
+        json!({"type": "ack", "seq": last})
+    );
+    let mut flags: Vec<String> = sqlx::query_scalar("SELECT flag_type FROM flags WHERE session_id = $1")
+        .bind(&sid)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    flags.sort();
+    assert_eq!(flags, vec!["MULTIPLE_FACES", "NO_FACE_DETECTED"]);
+    // Stored as sent: a count, not a picture.
+    let payload: String =
+        sqlx::query_scalar("SELECT payload_json FROM proctor_events WHERE session_id = $1 AND seq = 2")
+            .bind(&sid)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(payload, r#"{"type":"faces_counted","faces":1}"#);
+
+    let denied = json!({"type": "batch", "events": [event(&sid, last + 1, t + 60_000, json!({"type": "camera_denied"}))]});
+    assert_eq!(
+        send(&mut ws, denied).await,
+        json!({"type": "ack", "seq": last + 1})
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM flags WHERE flag_type = 'CAMERA_UNAVAILABLE'")
+            .await,
+        1
+    );
+}

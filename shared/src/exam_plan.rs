@@ -32,6 +32,33 @@ named_enum!(
 );
 
 named_enum!(
+    /// Camera proctoring: off, or on with what happens to a candidate without a camera (none
+    /// on the device, or refused): REQUIRED, they cannot start; FLAG_IF_MISSING, they may, and
+    /// CAMERA_UNAVAILABLE is flagged. Frames are examined on the device; only counts of faces
+    /// and the camera's states are sent.
+    CameraPolicy, "camera policy" {
+        Off => "OFF",
+        Required => "REQUIRED",
+        FlagIfMissing => "FLAG_IF_MISSING",
+    }
+);
+
+impl CameraPolicy {
+    pub fn is_on(self) -> bool {
+        self != CameraPolicy::Off
+    }
+
+    /// What the builder's choice says.
+    pub fn label(self) -> &'static str {
+        match self {
+            CameraPolicy::Off => "Off",
+            CameraPolicy::Required => "On: a candidate without a camera cannot start",
+            CameraPolicy::FlagIfMissing => "On: a candidate without a camera may start, and it is flagged",
+        }
+    }
+}
+
+named_enum!(
     /// Where an exam stands, as people read it: the stored status (DRAFT, SCHEDULED once
     /// published, CANCELLED) with the clock applied to a published exam's window.
     Phase, "exam phase" {
@@ -95,6 +122,7 @@ pub struct Settings {
     pub shuffle_options: bool,
     pub results: ResultsPolicy,
     pub results_when: ResultsWhen,
+    pub camera: CameraPolicy,
 }
 
 impl Settings {
@@ -145,6 +173,12 @@ impl Settings {
                 "The passing score is a percentage of the total points.".into(),
             );
         }
+        if self.camera.is_on() && !self.proctoring {
+            add(
+                "camera",
+                "Camera proctoring is part of proctoring: turn proctoring on, or the camera off.".into(),
+            );
+        }
         out
     }
 
@@ -169,6 +203,7 @@ impl Settings {
         check(next.require_fullscreen != self.require_fullscreen, "full screen");
         check(next.shuffle_questions != self.shuffle_questions, "question order");
         check(next.shuffle_options != self.shuffle_options, "option order");
+        check(next.camera != self.camera, "camera proctoring");
         out
     }
 }
@@ -295,7 +330,23 @@ mod tests {
             shuffle_options: false,
             results: ResultsPolicy::Score,
             results_when: ResultsWhen::OnSubmit,
+            camera: CameraPolicy::Off,
         }
+    }
+
+    #[test]
+    fn the_camera_needs_proctoring_on_and_is_locked_once_candidates_start() {
+        let now = 1_000 * HOUR;
+        let mut s = settings(now);
+        s.camera = CameraPolicy::FlagIfMissing;
+        assert!(s.problems().is_empty());
+        s.proctoring = false;
+        let problems = s.problems();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].field, "camera");
+        let mut next = settings(now);
+        next.camera = CameraPolicy::Required;
+        assert_eq!(settings(now).locked_changes(&next), vec!["camera proctoring"]);
     }
 
     fn fixed(points: &[f64]) -> SectionFacts {

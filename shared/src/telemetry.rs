@@ -132,6 +132,19 @@ impl EventKind {
         }
     }
 
+    /// Whether this comes from camera proctoring (taken only for exams that use the camera).
+    pub fn is_camera(&self) -> bool {
+        matches!(
+            self,
+            EventKind::FacesCounted { .. }
+                | EventKind::CameraStarted
+                | EventKind::CameraStopped
+                | EventKind::CameraDenied
+                | EventKind::CameraMissing
+                | EventKind::CameraTrackEnded
+        )
+    }
+
     /// A phrase a reviewer reads in a session's timeline.
     pub fn describe(&self) -> String {
         match self {

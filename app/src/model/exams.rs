@@ -1,7 +1,7 @@
 //! What the exam builder's server functions take and return.
 
 use serde::{Deserialize, Serialize};
-use shared::exam_plan::{AttemptPolicy, Phase, ResultsPolicy, ResultsWhen};
+use shared::exam_plan::{AttemptPolicy, CameraPolicy, Phase, ResultsPolicy, ResultsWhen};
 use shared::question::Difficulty;
 use shared::Sensitivity;
 
@@ -25,6 +25,7 @@ pub struct SettingsInput {
     pub shuffle_options: bool,
     pub results: ResultsPolicy,
     pub results_when: ResultsWhen,
+    pub camera: CameraPolicy,
 }
 
 /// A question a section holds or could hold.

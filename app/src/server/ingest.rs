@@ -9,6 +9,7 @@ use super::bus::{Bus, NoticeKind, ReviewNotice};
 use super::db::{self, events::NewEvent, exam_sessions::TelemetryTarget, flags::FlagInsert};
 use super::{flagging, new_id, now_ms, AppState};
 use crate::error::AppError;
+use shared::exam_plan::CameraPolicy;
 use shared::rules::{self, NewFlag, Relaxations, RulesState, StoredEvent, Thresholds};
 use shared::telemetry::{validate_batch, Envelope};
 use shared::{FlagType, Sensitivity, SessionStatus, Severity};
@@ -60,6 +61,8 @@ pub struct StreamTarget {
     pub session_id: String,
     pub org_id: String,
     pub thresholds: Thresholds,
+    /// Whether the exam counts faces: camera events of any other exam are refused.
+    pub camera: CameraPolicy,
 }
 
 struct Job {
@@ -170,10 +173,14 @@ pub async fn stream_target(
     }
     let sensitivity: Sensitivity = t.sensitivity.parse().unwrap_or(Sensitivity::Medium);
     let relaxations: Relaxations = serde_json::from_str(&t.relaxations_json).unwrap_or_default();
+    // A value this build does not know reads as on: its camera events are then taken, as
+    // the exam's page sends them, rather than refused.
+    let camera = t.camera_policy.parse().unwrap_or(CameraPolicy::FlagIfMissing);
     Ok(StreamTarget {
         session_id: t.id,
         org_id: t.org_id,
         thresholds: Thresholds::for_sensitivity(sensitivity).relaxed(&relaxations),
+        camera,
     })
 }
 
@@ -190,6 +197,14 @@ pub async fn accept(
     batch: Vec<Envelope>,
 ) -> Result<i64, AppError> {
     validate_batch(&target.session_id, &batch, now_ms()).map_err(|e| AppError::Invalid(e.to_string()))?;
+    if !target.camera.is_on() {
+        if let Some(e) = batch.iter().find(|e| e.kind.is_camera()) {
+            return Err(AppError::Invalid(format!(
+                "event {}: this exam does not use the camera; camera events are refused",
+                e.seq
+            )));
+        }
+    }
     let (first, last) = match (batch.first(), batch.last()) {
         (Some(f), Some(l)) => (f.seq, l.seq),
         _ => return Err(AppError::Invalid("the batch is empty".into())),

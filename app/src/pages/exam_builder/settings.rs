@@ -6,7 +6,7 @@ use crate::components::feedback::ErrorNotice;
 use crate::error::AppError;
 use crate::model::exams::{BuilderView, SettingsInput};
 use leptos::prelude::*;
-use shared::exam_plan::{AttemptPolicy, ResultsPolicy, ResultsWhen};
+use shared::exam_plan::{AttemptPolicy, CameraPolicy, ResultsPolicy, ResultsWhen};
 use shared::Sensitivity;
 
 /// A labelled text-like input bound to one field of the settings.
@@ -115,6 +115,19 @@ pub fn SettingsForm(v: BuilderView, save: ServerAction<SaveExamSettings>) -> imp
                         <option value=l.as_str() selected=v.settings.sensitivity == *l>{l.as_str()}</option>
                     }).collect_view()}
                 </select>
+                <label for="exam-camera">"Camera proctoring"</label>
+                <p class="hint" id="exam-camera-hint">"Faces are counted on the candidate's device, a frame every 2 seconds; only the counts and the camera's state are sent. No picture is stored or sent."</p>
+                <select id="exam-camera" aria-describedby="exam-camera-hint exam-camera-error"
+                    aria-invalid=move || error("camera").get().is_some().to_string()
+                    on:change=move |ev| {
+                        let policy = event_target_value(&ev).parse().unwrap_or(CameraPolicy::Off);
+                        s.update(|s| s.camera = policy);
+                    }>
+                    {CameraPolicy::ALL.iter().map(|p| view! {
+                        <option value=p.as_str() selected=v.settings.camera == *p>{p.label()}</option>
+                    }).collect_view()}
+                </select>
+                <p id="exam-camera-error" class="field-error" aria-live="polite">{error("camera")}</p>
                 <label class="check"><input type="checkbox" prop:checked=move || s.with(|s| s.require_fullscreen)
                     on:change=move |ev| s.update(|s| s.require_fullscreen = event_target_checked(&ev)) />"Require full screen"</label>
                 <label class="check"><input type="checkbox" prop:checked=move || s.with(|s| s.shuffle_questions)

@@ -26,12 +26,13 @@ pub struct ExamRow {
     pub instructions: String,
     pub attempt_policy: String,
     pub results_when: String,
+    pub camera_policy: String,
 }
 
 const EXAM_COLUMNS: &str = "id, org_id, bank_id, title, description, status, opens_at, closes_at, \
     duration_minutes, max_attempts, proctoring_enabled, require_fullscreen, sensitivity, passing_score, \
     show_results, randomize_questions, randomize_options, withhold_results, instructions, attempt_policy, \
-    results_when";
+    results_when, camera_policy";
 
 pub async fn find<'e>(db: impl AnyExecutor<'e>, exam_id: &str) -> sqlx::Result<Option<ExamRow>> {
     sqlx::query_as(&format!("SELECT {EXAM_COLUMNS} FROM exams WHERE id = $1"))
@@ -243,12 +244,13 @@ pub struct ExamSettings<'a> {
     pub shuffle_options: bool,
     pub results: &'a str,
     pub results_when: &'a str,
+    pub camera_policy: &'a str,
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
 /// Binds the settings in the order both statements below name their columns, title first,
-/// `results_when` last.
+/// `camera_policy` last.
 fn bind_settings<'q>(query: AnyQuery<'q>, s: &ExamSettings<'q>) -> AnyQuery<'q> {
     query
         .bind(s.title)
@@ -267,6 +269,7 @@ fn bind_settings<'q>(query: AnyQuery<'q>, s: &ExamSettings<'q>) -> AnyQuery<'q> 
         .bind(i64::from(s.shuffle_options))
         .bind(s.results)
         .bind(s.results_when)
+        .bind(s.camera_policy)
 }
 
 /// A new exam, as a draft, started from `bank_id`.
@@ -282,9 +285,9 @@ pub async fn insert_draft<'e>(
     let query = sqlx::query(
         "INSERT INTO exams (id, org_id, bank_id, title, description, instructions, status, opens_at, closes_at, \
          duration_minutes, max_attempts, attempt_policy, passing_score, proctoring_enabled, sensitivity, \
-         require_fullscreen, randomize_questions, randomize_options, show_results, results_when, created_by, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $21)",
+         require_fullscreen, randomize_questions, randomize_options, show_results, results_when, camera_policy, \
+         created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'DRAFT', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22)",
     )
     .bind(id)
     .bind(org_id)
@@ -309,7 +312,7 @@ pub async fn update_settings<'e>(
         "UPDATE exams SET title = $3, description = $4, instructions = $5, opens_at = $6, closes_at = $7, \
          duration_minutes = $8, max_attempts = $9, attempt_policy = $10, passing_score = $11, \
          proctoring_enabled = $12, sensitivity = $13, require_fullscreen = $14, randomize_questions = $15, \
-         randomize_options = $16, show_results = $17, results_when = $18, updated_at = $19 \
+         randomize_options = $16, show_results = $17, results_when = $18, camera_policy = $19, updated_at = $20 \
          WHERE id = $1 AND status = $2",
     )
     .bind(id)

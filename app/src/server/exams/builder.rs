@@ -11,7 +11,7 @@ use crate::model::exams::{BankChoice, BuiltExam, ExamAction, SettingsInput};
 use crate::server::db::{self, exams::ExamRow};
 use crate::server::guard::{self, Caller};
 use crate::server::{authoring, new_id, now_ms, AppState};
-use shared::exam_plan::{AttemptPolicy, ResultsPolicy, ResultsWhen, Settings};
+use shared::exam_plan::{AttemptPolicy, CameraPolicy, ResultsPolicy, ResultsWhen, Settings};
 use shared::roles::COORDINATORS;
 
 const HOUR_MS: i64 = 3_600_000;
@@ -100,6 +100,7 @@ pub async fn create(state: &AppState, bank_id: &str, title: &str) -> Result<Stri
         shuffle_options: false,
         results: ResultsPolicy::Score,
         results_when: ResultsWhen::OnSubmit,
+        camera: CameraPolicy::Off,
     };
     refuse_problems(settings.problems())?;
     let id = new_id();

@@ -35,6 +35,7 @@ pub(crate) fn stored(s: &Settings) -> db::exams::ExamSettings<'_> {
         shuffle_options: s.shuffle_options,
         results: s.results.as_str(),
         results_when: s.results_when.as_str(),
+        camera_policy: s.camera.as_str(),
     }
 }
 
@@ -57,6 +58,7 @@ pub(crate) fn settings_of(e: &ExamRow) -> Result<Settings, AppError> {
         shuffle_options: e.randomize_options != 0,
         results: parsed(&e.show_results)?,
         results_when: parsed(&e.results_when)?,
+        camera: parsed(&e.camera_policy)?,
     })
 }
 
@@ -92,6 +94,7 @@ pub(crate) fn settings_from(input: &SettingsInput, zone_name: &str) -> Result<Se
         shuffle_options: input.shuffle_options,
         results: input.results,
         results_when: input.results_when,
+        camera: input.camera,
     };
     if problems.is_empty() {
         problems = settings.problems();

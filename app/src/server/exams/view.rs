@@ -118,6 +118,7 @@ pub async fn view(state: &AppState, exam_id: &str) -> Result<BuilderView, AppErr
             shuffle_options: settings.shuffle_options,
             results: settings.results,
             results_when: settings.results_when,
+            camera: settings.camera,
         },
         time_zone: zone_name,
         opens_at: exam.opens_at,

@@ -150,6 +150,8 @@ pub struct TelemetryTarget {
     pub submitted_at: Option<i64>,
     /// The enrollment's accommodations for the rules ([`shared::rules::Relaxations`]).
     pub relaxations_json: String,
+    /// The exam's [`shared::exam_plan::CameraPolicy`].
+    pub camera_policy: String,
 }
 
 pub async fn telemetry_target<'e>(
@@ -158,7 +160,7 @@ pub async fn telemetry_target<'e>(
 ) -> sqlx::Result<Option<TelemetryTarget>> {
     sqlx::query_as(
         "SELECT s.id, s.user_id, s.status, e.org_id, e.sensitivity, e.proctoring_enabled, s.submitted_at, \
-         n.relaxations_json FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
+         n.relaxations_json, e.camera_policy FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
          JOIN enrollments n ON n.id = s.enrollment_id WHERE s.id = $1",
     )
     .bind(id)
