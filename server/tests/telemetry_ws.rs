@@ -248,3 +248,54 @@ async fn camera_counts_are_taken_only_for_exams_that_use_the_camera_and_raise_th
         1
     );
 }
+
+#[tokio::test]
+async fn the_camera_accommodation_turns_the_camera_rules_off_for_one_candidate() {
+    let (app, org) = TestApp::start("ws-camera-relaxed").await;
+    sqlx::query("UPDATE exams SET camera_policy = 'REQUIRED' WHERE id = $1")
+        .bind(&org.exam_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let cand = app.signed_in(CANDIDATE).await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+    let enrollment: String = sqlx::query_scalar("SELECT enrollment_id FROM exam_sessions WHERE id = $1")
+        .bind(&sid)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let manager = app.signed_in("enrollment@demo.vigil.test").await;
+    let form = [
+        ("enrollment_id", enrollment.as_str()),
+        ("break_minutes", "0"),
+        ("camera_rules_off", "on"),
+    ];
+    let (status, body) = app.call(&manager, "set_rule_relaxations", &form).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, roster) = app
+        .call(&manager, "roster", &[("exam_id", org.exam_id.as_str())])
+        .await;
+    assert_eq!(status, 200, "{roster}");
+    assert_eq!(roster["camera"], true, "{roster}");
+
+    // 20 s without a face, then two faces, then the camera refused: each a flag for anyone else
+    // (see above), nothing for this candidate.
+    let t = common::now_ms();
+    let mut events: Vec<_> = (1..=15)
+        .map(|i| {
+            event(
+                &sid,
+                i,
+                t + i * 2_000,
+                json!({"type": "faces_counted", "faces": if i < 12 { 0 } else { 2 }}),
+            )
+        })
+        .collect();
+    events.push(event(&sid, 16, t + 32_000, json!({"type": "camera_denied"})));
+    let (status, body) = app
+        .call_json(&cand, "telemetry", &json!({"session_id": sid, "events": events}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM proctor_events").await, 16);
+    assert_eq!(app.count("SELECT COUNT(*) FROM flags").await, 0);
+}

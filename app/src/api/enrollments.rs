@@ -110,6 +110,10 @@ pub async fn get_roster(exam_id: String) -> Result<Roster, AppError> {
                 duration_minutes: exam.duration_minutes,
                 max_attempts: exam.max_attempts,
                 time_zone,
+                camera: exam
+                    .camera_policy
+                    .parse::<shared::exam_plan::CameraPolicy>()
+                    .is_ok_and(|p| p.is_on()),
                 entries,
             })
         }

@@ -416,6 +416,8 @@ pub struct Roster {
     pub max_attempts: i64,
     /// The organisation's time zone, in which the candidates' own windows are written.
     pub time_zone: String,
+    /// The exam uses camera proctoring (its rules can then be turned off per candidate).
+    pub camera: bool,
     pub entries: Vec<RosterEntry>,
 }
 

@@ -84,6 +84,7 @@ fn RosterView(
     };
     let time_zone = roster.time_zone.clone();
     let entries = roster.entries.clone();
+    let camera = roster.camera;
     let exam_id = roster.exam_id.clone();
     view! {
         <Title text=format!("Roster: {}", roster.exam_title) />
@@ -160,7 +161,7 @@ fn RosterView(
                                 </tr>
                             </thead>
                             <tbody>
-                                {entries.into_iter().map(|entry| view! { <RosterRow entry exam_id=exam_id.clone() invite set_time set_rules set_window /> }).collect_view()}
+                                {entries.into_iter().map(|entry| view! { <RosterRow entry exam_id=exam_id.clone() camera invite set_time set_rules set_window /> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -174,6 +175,8 @@ fn RosterView(
 fn RosterRow(
     entry: RosterEntry,
     exam_id: String,
+    /// The exam uses the camera: its rules can be turned off for this candidate.
+    camera: bool,
     invite: ServerAction<InviteCandidates>,
     set_time: ServerAction<SetAccommodation>,
     set_rules: ServerAction<SetRuleRelaxations>,
@@ -262,6 +265,13 @@ fn RosterRow(
                                 " assistive technology"
                                 <span class="sr-only">{format!(" (focus-loss rule off) for {rules_label}")}</span>
                             </label>
+                            {camera.then(|| view! {
+                                <label class="check-inline">
+                                    <input name="camera_rules_off" type="checkbox" checked=rules.camera_rules_off data-testid="camera-rules-off" />
+                                    " camera rules off"
+                                    <span class="sr-only">{format!(" for {rules_label}")}</span>
+                                </label>
+                            })}
                             <button type="submit" class="btn btn-small" aria-label=format!("Save proctoring rules for {rules_label}")>"Save"</button>
                         </ActionForm>
                     }
