@@ -83,20 +83,22 @@ impl CameraState {
         while self.recent.len() > th.multi_face_window {
             self.recent.pop_front();
         }
-        let multiple: Vec<String> = self
-            .recent
-            .iter()
-            .filter(|(_, many)| *many)
-            .map(|(id, _)| id.clone())
-            .collect();
-        if multiple.is_empty() {
+        // Counted on every sample; the ids are collected only for the flag.
+        let multiple = self.recent.iter().filter(|(_, many)| *many).count();
+        if multiple == 0 {
             self.multi_flagged = false;
-        } else if !self.multi_flagged && multiple.len() >= th.multi_face_samples {
+        } else if !self.multi_flagged && multiple >= th.multi_face_samples {
             self.multi_flagged = true;
+            let evidence = self
+                .recent
+                .iter()
+                .filter(|(_, many)| *many)
+                .map(|(id, _)| id.clone())
+                .collect();
             flags.push(NewFlag {
                 flag_type: FlagType::MultipleFaces,
                 severity: Severity::High,
-                evidence: multiple,
+                evidence,
             });
         }
     }
@@ -111,18 +113,10 @@ impl CameraState {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{ev, run, types};
     use super::super::{evaluate, Relaxations, RulesState};
     use super::*;
     use crate::domain::Sensitivity;
-
-    fn ev(seq: i64, ms: i64, kind: EventKind) -> StoredEvent {
-        StoredEvent {
-            id: format!("e{seq}"),
-            seq,
-            client_ms: ms,
-            kind,
-        }
-    }
 
     /// One sample every 2 seconds from t = 0, seq from 1, with these face counts.
     fn samples(faces: &[u32]) -> Vec<StoredEvent> {
@@ -137,18 +131,6 @@ mod tests {
                 )
             })
             .collect()
-    }
-
-    fn run(s: Sensitivity, events: &[StoredEvent]) -> Vec<NewFlag> {
-        evaluate(
-            &Thresholds::for_sensitivity(s),
-            &mut RulesState::default(),
-            events,
-        )
-    }
-
-    fn types(flags: &[NewFlag]) -> Vec<FlagType> {
-        flags.iter().map(|f| f.flag_type).collect()
     }
 
     #[test]

@@ -303,7 +303,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn ev(seq: i64, ms: i64, kind: EventKind) -> StoredEvent {
+    pub(super) fn ev(seq: i64, ms: i64, kind: EventKind) -> StoredEvent {
         StoredEvent {
             id: format!("e{seq}"),
             seq,
@@ -312,7 +312,7 @@ mod tests {
         }
     }
 
-    fn run(s: Sensitivity, events: &[StoredEvent]) -> Vec<NewFlag> {
+    pub(super) fn run(s: Sensitivity, events: &[StoredEvent]) -> Vec<NewFlag> {
         evaluate(
             &Thresholds::for_sensitivity(s),
             &mut RulesState::default(),
@@ -320,7 +320,7 @@ mod tests {
         )
     }
 
-    fn types(flags: &[NewFlag]) -> Vec<FlagType> {
+    pub(super) fn types(flags: &[NewFlag]) -> Vec<FlagType> {
         flags.iter().map(|f| f.flag_type).collect()
     }
 
