@@ -14,6 +14,7 @@ if [ "${1:-}" != "--no-build" ]; then
   ensure_rust_tools
   ensure_release_tools
   cargo leptos build --release --precompress --split
+  build_camera_detector
 fi
 pkg="${LEPTOS_SITE_ROOT:-target/site}/pkg"
 [ -f "$pkg/vigil.wasm" ] || { echo "no release bundle in $pkg" >&2; exit 1; }

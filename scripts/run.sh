@@ -13,10 +13,12 @@ if [ "${1:-}" = "--release" ]; then
   ensure_release_tools
   say "building Vigil (release: optimised server, wasm-opt on the bundle, brotli and gzip copies of the static files)"
   cargo leptos build --release --precompress --split
+  build_camera_detector
   say "starting Vigil on http://${VIGIL_LISTEN:-127.0.0.1:3000} (Ctrl-C stops it)"
   exec "$VIGIL_ROOT/target/release/vigil"
 fi
 say "building Vigil"
 cargo leptos build --split
+build_camera_detector
 say "starting Vigil on http://${VIGIL_LISTEN:-127.0.0.1:3000} (Ctrl-C stops it)"
 exec "$VIGIL_ROOT/target/debug/vigil" --demo

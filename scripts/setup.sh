@@ -63,10 +63,32 @@ ensure_browser_tools() {
     as_root apt-get update -q
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q chromium
   fi
+  # The camera tests feed Chromium a fake camera from videos made with ffmpeg.
+  if ! command -v ffmpeg >/dev/null; then
+    say "installing Debian's ffmpeg (for the fake camera's test videos)"
+    as_root apt-get update -q
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -q ffmpeg
+  fi
+  "$VIGIL_ROOT/end2end/camera-frames.sh"
   if [ ! -d "$VIGIL_ROOT/end2end/node_modules/@playwright/test" ]; then
     say "installing the end-to-end test packages"
     (cd "$VIGIL_ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
+}
+
+# The face detector for camera proctoring (frontend/detector): its own wasm file beside the
+# bundle, which only camera-proctored exams fetch, and the worker script that runs it. Built
+# after `cargo leptos build`, into the same pkg directory.
+build_camera_detector() {
+  local pkg="${LEPTOS_SITE_ROOT:-$VIGIL_ROOT/target/site}/pkg"
+  local built="${CARGO_TARGET_DIR:-$VIGIL_ROOT/target}/wasm32-unknown-unknown/detector/detector.wasm"
+  say "building the camera face detector (its own wasm file)"
+  cargo build -p detector --target wasm32-unknown-unknown --profile detector
+  mkdir -p "$pkg"
+  cp "$built" "$pkg/detector.wasm"
+  cp "$VIGIL_ROOT/frontend/detector/camera-worker.js" "$pkg/camera-worker.js"
+  # Served as it is to browsers that accept gzip (the model's floats shrink little).
+  gzip -9 -k -f "$pkg/detector.wasm"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

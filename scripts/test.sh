@@ -13,6 +13,7 @@ cargo test --workspace --exclude frontend
 
 say "building the site for the browser tests"
 cargo leptos build --split
+build_camera_detector
 
 say "browser tests in Chromium (database: ${E2E_DATABASE_URL:+postgres}${E2E_DATABASE_URL:-sqlite})"
 (cd end2end && npx playwright test)

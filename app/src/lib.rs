@@ -6,6 +6,7 @@
 #[cfg(feature = "hydrate")]
 pub mod answer_store;
 pub mod api;
+pub mod camera;
 pub mod components;
 pub mod error;
 pub mod format;

@@ -20,6 +20,9 @@ pub struct Status {
     pub queued: RwSignal<usize>,
     /// Whether the page is outside fullscreen (only tracked when the exam requires it).
     pub outside_fullscreen: RwSignal<bool>,
+    /// The attempt is being submitted (by the candidate or at the deadline): the camera is
+    /// switched off at once. Set back if the submission failed and the exam goes on.
+    pub ending: RwSignal<bool>,
 }
 
 impl Status {
@@ -29,6 +32,7 @@ impl Status {
             acked: RwSignal::new(acked),
             queued: RwSignal::new(0),
             outside_fullscreen: RwSignal::new(false),
+            ending: RwSignal::new(false),
         }
     }
 }

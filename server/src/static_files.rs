@@ -90,6 +90,9 @@ fn version_of(dir: &std::path::Path) -> String {
     format!("{:016x}", hasher.finish())
 }
 
+/// The camera proctoring worker (`frontend/detector/camera-worker.js`).
+const CAMERA_WORKER: &str = "camera-worker.js";
+
 /// A file name as the build writes them: no directory, nothing hidden.
 fn plain_name(file: &str) -> bool {
     !file.is_empty()
@@ -126,6 +129,16 @@ pub async fn serve(
         response
             .headers_mut()
             .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        // A worker runs under its script's own policy: the camera worker fetches the face
+        // detector from this site and compiles it, and may do nothing else.
+        if file == CAMERA_WORKER {
+            response.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(
+                    "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'",
+                ),
+            );
+        }
     }
     response
 }

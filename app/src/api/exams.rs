@@ -83,7 +83,15 @@ pub async fn get_exam(exam_id: String) -> Result<ExamInfo, AppError> {
             let open = db::exam_sessions::open_for(&state.pool, &exam.id, &caller.user.id).await?;
             let submitted =
                 db::exam_sessions::counting_attempt(&state.pool, &exam.id, &caller.user.id).await?;
+            let attempts_left = match &enrollment {
+                Some(e) => {
+                    let used = db::exam_sessions::count_attempts(&state.pool, &e.id).await?;
+                    e.attempts_allowed(&exam).saturating_sub(used).max(0)
+                }
+                None => 0,
+            };
             Ok(ExamInfo {
+                attempts_left,
                 submitted_session_id: submitted,
                 exam_id: exam.id,
                 org_id: exam.org_id,
@@ -94,6 +102,7 @@ pub async fn get_exam(exam_id: String) -> Result<ExamInfo, AppError> {
                 closes_at,
                 duration_minutes: exam.duration_minutes,
                 proctoring_enabled: exam.proctoring_enabled != 0,
+                camera: exam.camera_policy.parse().map_err(|_| AppError::Internal)?,
                 question_count,
                 open_session_id: open.map(|s| s.id),
             })

@@ -79,9 +79,13 @@ pub struct ExamInfo {
     pub closes_at: i64,
     pub duration_minutes: i64,
     pub proctoring_enabled: bool,
+    /// Whether the camera is used, and what happens without one.
+    pub camera: shared::exam_plan::CameraPolicy,
     pub question_count: i64,
     pub open_session_id: Option<String>,
     pub submitted_session_id: Option<String>,
+    /// Attempts the signed-in candidate may still start (0 for staff).
+    pub attempts_left: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +120,8 @@ pub struct PlayerData {
     pub server_now: i64,
     pub proctoring_enabled: bool,
     pub require_fullscreen: bool,
+    /// Whether faces are counted on this device during the attempt.
+    pub camera: shared::exam_plan::CameraPolicy,
     /// The last event sequence number the server holds, so the browser continues from it.
     pub last_seq: i64,
     pub questions: Vec<PlayerQuestion>,

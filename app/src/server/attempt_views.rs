@@ -75,6 +75,7 @@ pub async fn exam_page(
         server_now: now,
         proctoring_enabled: head.proctoring_enabled != 0,
         require_fullscreen: head.require_fullscreen != 0,
+        camera: head.camera_policy.parse().map_err(|_| AppError::Internal)?,
         last_seq: head.last_seq,
         questions,
     })

@@ -118,6 +118,8 @@ pub async fn seed_review(
             sensitivity: "MEDIUM",
             show_results: "SCORE",
             randomize: false,
+            max_attempts: 1,
+            camera: shared::exam_plan::CameraPolicy::Off,
         };
         db::exams::insert(&mut *tx, exam, now).await?;
         exam_ids.push(id);

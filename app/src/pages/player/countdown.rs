@@ -8,6 +8,9 @@ use super::*;
 pub(super) fn Countdown(session_id: String, deadline_at: i64, server_now: i64) -> impl IntoView {
     let remaining = RwSignal::new(deadline_at - server_now);
     let announcement = RwSignal::new(String::new());
+    // Told when the time is up, so the camera goes off with the exam.
+    #[cfg(feature = "hydrate")]
+    let monitor = use_context::<Status>();
     #[cfg(feature = "hydrate")]
     {
         use crate::telemetry_client::now_ms;
@@ -31,6 +34,9 @@ pub(super) fn Countdown(session_id: String, deadline_at: i64, server_now: i64) -
             if left <= 0 && !submitted.get_value() {
                 submitted.set_value(true);
                 announcement.set("Time is up. Your answers are being submitted.".into());
+                if let Some(status) = monitor {
+                    status.ending.set(true);
+                }
                 let sid = session_id.clone();
                 leptos::task::spawn_local(async move {
                     let _ = submit_exam(sid.clone()).await;

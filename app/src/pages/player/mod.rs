@@ -18,6 +18,7 @@ use status::{FullscreenPrompt, MonitoringLine};
 use submit::SubmitSection;
 
 use crate::api::player::{load_session, save_answer, submit_exam};
+use crate::camera::monitor::CameraMonitor;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::error::AppError;
 use crate::format::time_of_day;
@@ -143,6 +144,16 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
         on_cleanup(move || drop(kept));
         send_wrapper::SendWrapper::new(recorder)
     });
+
+    // The camera's counts go into the same telemetry as every other event.
+    let camera_on = data.proctoring_enabled && data.camera.is_on();
+    #[cfg(feature = "hydrate")]
+    let camera_report = recorder.as_ref().map(|recorder| {
+        let recorder = recorder.clone();
+        Callback::new(move |kind| recorder.note(kind))
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let camera_report = None;
 
     let total = data.questions.len();
     let numbers: Vec<(String, usize)> = data
@@ -271,6 +282,7 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
                 <Countdown session_id=data.session_id.clone() deadline_at=data.deadline_at server_now=data.server_now />
                 {data.proctoring_enabled.then(|| view! { <MonitoringLine monitor /> })}
                 {data.require_fullscreen.then(|| view! { <FullscreenPrompt monitor /> })}
+                {camera_on.then(|| view! { <CameraMonitor policy=data.camera report=camera_report /> })}
             </div>
             <Palette items=palette answered marked show_all current go_to_question />
             <p class="view-toggle">
@@ -381,6 +393,9 @@ async fn drained(status: Status, max_ms: u32) {
     {
         // The browser's timers are not `Send`; this only ever runs on the page's one thread.
         let wait = async move {
+            // One turn of the event loop first: effects of what the caller just set (the camera
+            // switched off as the exam ends) record their events before the queue is read.
+            gloo_timers::future::TimeoutFuture::new(0).await;
             let mut waited = 0;
             while status.queued.get_untracked() > 0 && waited < max_ms {
                 gloo_timers::future::TimeoutFuture::new(50).await;

@@ -14,6 +14,7 @@ pub(super) fn SubmitSection(session_id: String, unanswered: Signal<Vec<usize>>) 
             // Events recorded just before (an answer saved, the last question shown) go out
             // first: once the attempt is submitted, the server takes no more.
             if let Some(status) = monitor {
+                status.ending.set(true);
                 drained(status, 3_000).await;
             }
             submit_exam(sid).await
@@ -23,8 +24,15 @@ pub(super) fn SubmitSection(session_id: String, unanswered: Signal<Vec<usize>>) 
     let target = result_url.clone();
     Effect::new(move |_| {
         // Already submitted (by the deadline job, or another tab) is as good as done.
-        if let Some(Ok(()) | Err(AppError::Conflict(_))) = submit.value().get() {
-            crate::go_to(&target);
+        match submit.value().get() {
+            Some(Ok(()) | Err(AppError::Conflict(_))) => crate::go_to(&target),
+            // Not submitted: the exam goes on, and so does the camera.
+            Some(Err(_)) => {
+                if let Some(status) = monitor {
+                    status.ending.set(false);
+                }
+            }
+            None => {}
         }
     });
     let dialog_title = NodeRef::<leptos::html::H2>::new();

@@ -56,6 +56,8 @@ pub struct NewExam<'a> {
     pub show_results: &'a str,
     /// Shuffle question and option order per attempt.
     pub randomize: bool,
+    pub max_attempts: i64,
+    pub camera: shared::exam_plan::CameraPolicy,
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -89,8 +91,8 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, e: NewExam<'_>, now: i64) -> s
     sqlx::query(
         "INSERT INTO exams (id, org_id, bank_id, title, description, status, opens_at, closes_at, \
          duration_minutes, max_attempts, passing_score, proctoring_enabled, sensitivity, created_at, show_results, \
-         randomize_questions, randomize_options) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, 50, $10, $11, $12, $13, $14, $14)",
+         randomize_questions, randomize_options, camera_policy) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $15, 50, $10, $11, $12, $13, $14, $14, $16)",
     )
     .bind(e.id)
     .bind(e.org_id)
@@ -106,6 +108,8 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, e: NewExam<'_>, now: i64) -> s
     .bind(now)
     .bind(e.show_results)
     .bind(i64::from(e.randomize))
+    .bind(e.max_attempts)
+    .bind(e.camera.as_str())
     .execute(db)
     .await
     .map(|_| ())

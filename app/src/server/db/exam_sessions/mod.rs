@@ -40,6 +40,7 @@ pub struct PlayerHead {
     pub randomize_options: i64,
     pub proctoring_enabled: i64,
     pub require_fullscreen: i64,
+    pub camera_policy: String,
     pub last_seq: i64,
 }
 
@@ -52,7 +53,7 @@ pub async fn player_head<'e>(
 ) -> sqlx::Result<Option<PlayerHead>> {
     sqlx::query_as(
         "SELECT s.id, s.exam_id, s.status, s.deadline_at, e.title, e.randomize_options, \
-           e.proctoring_enabled, e.require_fullscreen, \
+           e.proctoring_enabled, e.require_fullscreen, e.camera_policy, \
            COALESCE((SELECT MAX(p.seq) FROM proctor_events p WHERE p.session_id = s.id), 0) AS last_seq \
          FROM exam_sessions s JOIN exams e ON e.id = s.exam_id \
          WHERE s.id = $1 AND s.user_id = $2",

@@ -1,10 +1,12 @@
 //! Demo data: one organisation with a user per role, two multi-role users, an approved bank
 //! and a proctored exam open now with the demo candidate enrolled. Idempotent.
 
-use super::auth::hash_password;
-use super::db::{self, exams::NewExam, exams::NewQuestion};
-use super::{new_id, now_ms};
+mod camera;
+
 use crate::error::AppError;
+use crate::server::auth::hash_password;
+use crate::server::db::{self, exams::NewExam, exams::NewQuestion};
+use crate::server::{new_id, now_ms};
 use shared::Role;
 use sqlx::AnyPool;
 
@@ -78,6 +80,7 @@ pub async fn seed_demo(pool: &AnyPool) -> Result<SeededOrg, AppError> {
     // them in their browser's.
     db::orgs::set_time_zone(pool, &seeded.org_id, DEMO_TIME_ZONE).await?;
     seed_practice_exam(pool, &seeded.org_id).await?;
+    camera::seed_camera_exams(pool, &seeded).await?;
     Ok(seeded)
 }
 
@@ -146,7 +149,7 @@ pub async fn seed_org(
             position: position as i64,
         };
         db::exams::insert_question(&mut *tx, q.clone(), now).await?;
-        super::authoring::legacy::record_version(&mut tx, &q, author.as_deref(), now).await?;
+        crate::server::authoring::legacy::record_version(&mut tx, &q, author.as_deref(), now).await?;
     }
 
     let exam_id = new_id();
@@ -166,6 +169,8 @@ pub async fn seed_org(
             sensitivity: "MEDIUM",
             show_results: "ANSWERS",
             randomize: false,
+            max_attempts: 1,
+            camera: shared::exam_plan::CameraPolicy::Off,
         },
         now,
     )
@@ -241,7 +246,7 @@ async fn seed_practice_exam(pool: &AnyPool, org_id: &str) -> Result<(), AppError
             position: position as i64,
         };
         db::exams::insert_question(&mut *tx, q.clone(), now).await?;
-        super::authoring::legacy::record_version(&mut tx, &q, None, now).await?;
+        crate::server::authoring::legacy::record_version(&mut tx, &q, None, now).await?;
     }
     let exam_id = new_id();
     db::exams::insert(
@@ -261,26 +266,35 @@ async fn seed_practice_exam(pool: &AnyPool, org_id: &str) -> Result<(), AppError
             sensitivity: "MEDIUM",
             show_results: "ANSWERS",
             randomize: true,
+            max_attempts: 1,
+            camera: shared::exam_plan::CameraPolicy::Off,
         },
         now + 1,
     )
     .await?;
+    enroll_demo_candidates(&mut tx, &exam_id, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Enrolls the demo's candidates (those already created) in `exam_id`, accepted.
+async fn enroll_demo_candidates(tx: &mut db::WriteTx, exam_id: &str, now: i64) -> Result<(), AppError> {
     for (email, _, roles) in DEMO_USERS {
-        if roles.contains(&Role::Candidate) {
-            if let Some(u) = db::users::find_by_email(&mut *tx, email).await? {
-                db::enrollments::insert(
-                    &mut *tx,
-                    &exam_id,
-                    &u.id,
-                    shared::EnrollmentStatus::Accepted,
-                    Default::default(),
-                    now,
-                )
-                .await?;
-            }
+        if !roles.contains(&Role::Candidate) {
+            continue;
+        }
+        if let Some(u) = db::users::find_by_email(&mut **tx, email).await? {
+            db::enrollments::insert(
+                &mut **tx,
+                exam_id,
+                &u.id,
+                shared::EnrollmentStatus::Accepted,
+                Default::default(),
+                now,
+            )
+            .await?;
         }
     }
-    tx.commit().await?;
     Ok(())
 }
 
