@@ -32,8 +32,8 @@ PY
 pad="pad=320:240:(ow-iw)/2:(oh-ih)/2:color=gray"
 ffmpeg -loglevel error -y -loop 1 -i "$work/astronaut.png" -t 2 -r 5 -vf "scale=240:240,$pad" -pix_fmt yuv420p -f yuv4mpegpipe "$out/one.y4m"
 ffmpeg -loglevel error -y -loop 1 -i "$work/coffee.png" -t 2 -r 5 -vf "scale=320:-2,$pad" -pix_fmt yuv420p -f yuv4mpegpipe "$out/none.y4m"
-# The face's square of the photo beside its mirror image, so both faces are large enough.
+# The whole photo beside its mirror image: two faces about 35 pixels across at 320 wide.
 ffmpeg -loglevel error -y -loop 1 -i "$work/astronaut.png" -t 2 -r 5 \
-  -filter_complex "[0]crop=300:300:100:0,split[a][b];[b]hflip[m];[a][m]hstack,scale=320:160,$pad" \
+  -filter_complex "[0]split[a][b];[b]hflip[m];[a][m]hstack,scale=320:160,$pad" \
   -pix_fmt yuv420p -f yuv4mpegpipe "$out/two.y4m"
 echo "camera test videos in $out"

@@ -4,7 +4,9 @@
 //! here; the page keeps the count and sends it as telemetry, and the frame is gone.
 //!
 //! [`check`] is the preview on the start page, [`monitor`] the camera during the attempt;
-//! [`device`] opens and closes the camera and [`faces`] runs the worker (browser only).
+//! [`device`] opens and closes the camera and [`faces`] runs the worker (browser only). Pages
+//! show them through [`CameraView`], which is lazily loaded: built with `--split`, their code
+//! is a file of its own that only camera exams fetch, and the main bundle does not carry it.
 
 pub mod check;
 #[cfg(feature = "hydrate")]
@@ -17,6 +19,58 @@ pub mod monitor;
 pub use device::{Camera, CameraEvent};
 
 use leptos::prelude::*;
+use shared::exam_plan::CameraPolicy;
+use shared::telemetry::EventKind;
+
+/// One of the camera's views, as a page asks for it.
+pub enum CameraPart {
+    /// The camera check before the start ([`check::CameraCheck`]).
+    Check {
+        policy: CameraPolicy,
+        signals: CameraSignals,
+    },
+    /// The camera during the attempt ([`monitor::CameraMonitor`]); `report` records telemetry.
+    Monitor {
+        policy: CameraPolicy,
+        report: Option<Callback<EventKind>>,
+    },
+}
+
+/// The split point: one lazily loaded function for both views, so they make one file.
+#[leptos::lazy]
+fn camera_part(part: CameraPart) -> AnyView {
+    match part {
+        CameraPart::Check { policy, signals } => view! { <check::CameraCheck policy signals /> }.into_any(),
+        CameraPart::Monitor { policy, report } => {
+            view! { <monitor::CameraMonitor policy report /> }.into_any()
+        }
+    }
+}
+
+/// A camera view, shown once its code has arrived (at once on the server).
+#[component]
+pub fn CameraView(part: CameraPart) -> impl IntoView {
+    let part = std::sync::Mutex::new(Some(part));
+    view! {
+        <Suspense fallback=|| view! { <p class="hint">"Loading the camera…"</p> }>
+            {move || {
+                let part = part.lock().ok().and_then(|mut p| p.take());
+                Suspend::new(async move {
+                    let Some(part) = part else {
+                        return ().into_any();
+                    };
+                    // The lazily loaded module's future is not `Send` in the browser, whose
+                    // page has one thread.
+                    #[cfg(feature = "hydrate")]
+                    let view = send_wrapper::SendWrapper::new(camera_part(part)).await;
+                    #[cfg(not(feature = "hydrate"))]
+                    let view = camera_part(part).await;
+                    view
+                })
+            }}
+        </Suspense>
+    }
+}
 
 /// How often a frame is examined during the attempt: counts every 2 s are enough for rules
 /// that look at tens of seconds, and keep the page's CPU use low.

@@ -1,8 +1,7 @@
 //! Before an attempt: the exam's facts, and, when proctoring is on, exactly what is recorded.
 
 use crate::api::exams::{get_exam, start_exam};
-use crate::camera::check::CameraCheck;
-use crate::camera::{CameraSignals, CameraState};
+use crate::camera::{CameraPart, CameraSignals, CameraState, CameraView};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::local_time::LocalWindow;
 use crate::model::ExamInfo;
@@ -94,7 +93,7 @@ fn ExamIntro(info: ExamInfo) -> impl IntoView {
                     })}
                     {can_start.then(|| view! {
                         {proctored.then(|| view! { <MonitoringNotice camera=camera_on /> })}
-                        {camera_on.then(|| view! { <CameraCheck policy=camera_policy signals=camera /> })}
+                        {camera_on.then(|| view! { <CameraView part=CameraPart::Check { policy: camera_policy, signals: camera } /> })}
                         {proctored.then(|| view! {
                             <label class="check">
                                 <input type="checkbox" node_ref=consent_box checked=move || consent.get() on:change=move |ev| consent.set(event_target_checked(&ev)) />

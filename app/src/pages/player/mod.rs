@@ -18,7 +18,7 @@ use status::{FullscreenPrompt, MonitoringLine};
 use submit::SubmitSection;
 
 use crate::api::player::{load_session, save_answer, submit_exam};
-use crate::camera::monitor::CameraMonitor;
+use crate::camera::{CameraPart, CameraView};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::error::AppError;
 use crate::format::time_of_day;
@@ -282,7 +282,7 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
                 <Countdown session_id=data.session_id.clone() deadline_at=data.deadline_at server_now=data.server_now />
                 {data.proctoring_enabled.then(|| view! { <MonitoringLine monitor /> })}
                 {data.require_fullscreen.then(|| view! { <FullscreenPrompt monitor /> })}
-                {camera_on.then(|| view! { <CameraMonitor policy=data.camera report=camera_report /> })}
+                {camera_on.then(|| view! { <CameraView part=CameraPart::Monitor { policy: data.camera, report: camera_report } /> })}
             </div>
             <Palette items=palette answered marked show_all current go_to_question />
             <p class="view-toggle">
