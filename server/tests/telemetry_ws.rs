@@ -250,6 +250,38 @@ async fn camera_counts_are_taken_only_for_exams_that_use_the_camera_and_raise_th
 }
 
 #[tokio::test]
+async fn a_camera_exam_whose_page_never_reports_a_camera_is_flagged_after_a_minute() {
+    // A required camera is enforced by the page; an attempt whose page sends everything but
+    // the camera (its camera code blocked, or the attempt driven by hand) is still seen.
+    let (app, org) = TestApp::start("ws-camera-silent").await;
+    sqlx::query("UPDATE exams SET camera_policy = 'REQUIRED' WHERE id = $1")
+        .bind(&org.exam_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let cand = app.signed_in(CANDIDATE).await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+    let cookie = cookie_for(&app, CANDIDATE).await;
+    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
+    next_frame(&mut ws).await;
+    let t = common::now_ms();
+    let heartbeats = |from: i64, to: i64| -> Vec<_> {
+        (from..=to)
+            .map(|i| event(&sid, i, t + (i - 1) * 5_000, json!({"type": "heartbeat"})))
+            .collect()
+    };
+    let unavailable = "SELECT COUNT(*) FROM flags WHERE flag_type = 'CAMERA_UNAVAILABLE'";
+    // 55 s of heartbeats: nothing yet.
+    let ack = send(&mut ws, json!({"type": "batch", "events": heartbeats(1, 12)})).await;
+    assert_eq!(ack, json!({"type": "ack", "seq": 12}));
+    assert_eq!(app.count(unavailable).await, 0);
+    // A minute: one flag, and no second for the silence that goes on.
+    let ack = send(&mut ws, json!({"type": "batch", "events": heartbeats(13, 30)})).await;
+    assert_eq!(ack, json!({"type": "ack", "seq": 30}));
+    assert_eq!(app.count(unavailable).await, 1);
+}
+
+#[tokio::test]
 async fn the_camera_accommodation_turns_the_camera_rules_off_for_one_candidate() {
     let (app, org) = TestApp::start("ws-camera-relaxed").await;
     sqlx::query("UPDATE exams SET camera_policy = 'REQUIRED' WHERE id = $1")

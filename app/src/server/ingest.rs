@@ -179,7 +179,9 @@ pub async fn stream_target(
     Ok(StreamTarget {
         session_id: t.id,
         org_id: t.org_id,
-        thresholds: Thresholds::for_sensitivity(sensitivity).relaxed(&relaxations),
+        thresholds: Thresholds::for_sensitivity(sensitivity)
+            .expecting_camera(camera.is_on())
+            .relaxed(&relaxations),
         camera,
     })
 }

@@ -7,6 +7,13 @@
 use std::collections::VecDeque;
 
 use super::{Episode, NewFlag, StoredEvent, Thresholds};
+
+/// How long an attempt on a camera exam may go on without a word from the camera (started,
+/// refused, missing) before that silence is flagged. The exam page opens the camera as it
+/// loads, so `camera_started` normally follows the first event within seconds; a minute leaves
+/// room for a slow download of the detector. Only a page whose camera code never ran (blocked,
+/// or an attempt driven some other way) stays silent this long.
+pub const CAMERA_SILENCE_MS: i64 = 60_000;
 use crate::domain::{FlagType, Severity};
 use crate::telemetry::EventKind;
 
@@ -23,6 +30,10 @@ pub(super) struct CameraState {
     multi_flagged: bool,
     /// CAMERA_UNAVAILABLE was raised and the camera has not started again since.
     unavailable_flagged: bool,
+    /// The camera has said something (any camera event) in this attempt.
+    heard: bool,
+    /// The attempt's first event, while the camera has said nothing: the silence's start.
+    silent_since: Option<(String, i64)>,
 }
 
 impl CameraState {
@@ -30,6 +41,9 @@ impl CameraState {
     pub(super) fn step(&mut self, th: &Thresholds, e: &StoredEvent, flags: &mut Vec<NewFlag>) {
         if !th.camera_rules {
             return;
+        }
+        if th.camera_expected && !self.heard {
+            self.watch_silence(e, flags);
         }
         match &e.kind {
             EventKind::FacesCounted { faces } => {
@@ -100,6 +114,28 @@ impl CameraState {
                 severity: Severity::High,
                 evidence,
             });
+        }
+    }
+
+    /// A camera exam whose camera has not reported at all, a minute into the attempt: flagged
+    /// once, as CAMERA_UNAVAILABLE, naming the attempt's first event and the one that crossed.
+    fn watch_silence(&mut self, e: &StoredEvent, flags: &mut Vec<NewFlag>) {
+        if e.kind.is_camera() {
+            self.heard = true;
+            return;
+        }
+        let (first_id, first_ms) = self
+            .silent_since
+            .get_or_insert_with(|| (e.id.clone(), e.client_ms));
+        if e.client_ms.saturating_sub(*first_ms) >= CAMERA_SILENCE_MS {
+            flags.push(NewFlag {
+                flag_type: FlagType::CameraUnavailable,
+                severity: Severity::Medium,
+                evidence: vec![first_id.clone(), e.id.clone()],
+            });
+            // One flag for the silence; a camera that starts later is judged as usual.
+            self.heard = true;
+            self.unavailable_flagged = true;
         }
     }
 
@@ -240,6 +276,68 @@ mod tests {
         events.push(ev(21, 50_000, EventKind::CameraDenied));
         assert!(evaluate(&th, &mut RulesState::default(), &events).is_empty());
         assert!(!run(Sensitivity::High, &events).is_empty());
+    }
+
+    /// Heartbeats every 5 s from t = 0, seq from 1.
+    fn heartbeats(n: i64) -> Vec<StoredEvent> {
+        (0..n)
+            .map(|i| ev(i + 1, i * 5_000, EventKind::Heartbeat))
+            .collect()
+    }
+
+    fn camera_exam(s: Sensitivity) -> Thresholds {
+        Thresholds::for_sensitivity(s).expecting_camera(true)
+    }
+
+    #[test]
+    fn a_camera_exam_whose_camera_never_reports_is_flagged_once_after_a_minute() {
+        let th = camera_exam(Sensitivity::Low);
+        // 55 s of heartbeats: not yet.
+        assert!(evaluate(&th, &mut RulesState::default(), &heartbeats(12)).is_empty());
+        // At 60 s: one flag naming the first event and the crossing one, and no more after.
+        let flags = evaluate(&th, &mut RulesState::default(), &heartbeats(40));
+        assert_eq!(
+            flags,
+            vec![NewFlag {
+                flag_type: FlagType::CameraUnavailable,
+                severity: Severity::Medium,
+                evidence: vec!["e1".into(), "e13".into()],
+            }]
+        );
+        // Without the camera setting the same silence means nothing.
+        assert!(run(Sensitivity::High, &heartbeats(40)).is_empty());
+    }
+
+    #[test]
+    fn a_camera_that_reports_in_time_is_not_silent_and_a_refusal_is_flagged_as_itself() {
+        let th = camera_exam(Sensitivity::High);
+        let mut events = heartbeats(2);
+        events.push(ev(3, 9_000, EventKind::CameraStarted));
+        events.extend((4..40).map(|i| ev(i, 10_000 + i * 2_000, EventKind::FacesCounted { faces: 1 })));
+        assert!(evaluate(&th, &mut RulesState::default(), &events).is_empty());
+
+        let mut events = heartbeats(2);
+        events.push(ev(3, 9_000, EventKind::CameraDenied));
+        events.extend((4..40).map(|i| ev(i, i * 5_000, EventKind::Heartbeat)));
+        let flags = evaluate(&th, &mut RulesState::default(), &events);
+        assert_eq!(types(&flags), vec![FlagType::CameraUnavailable]);
+        assert_eq!(flags[0].evidence, vec!["e3".to_string()]);
+    }
+
+    #[test]
+    fn the_silence_is_counted_across_batches_and_the_accommodation_turns_it_off() {
+        let th = camera_exam(Sensitivity::Medium);
+        let events = heartbeats(20);
+        let mut state = RulesState::default();
+        let mut flags = evaluate(&th, &mut state, &events[..7]);
+        flags.extend(evaluate(&th, &mut state, &events[7..]));
+        assert_eq!(types(&flags), vec![FlagType::CameraUnavailable]);
+
+        let off = th.relaxed(&Relaxations {
+            camera_rules_off: true,
+            ..Relaxations::default()
+        });
+        assert!(evaluate(&off, &mut RulesState::default(), &events).is_empty());
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub struct Thresholds {
     pub multi_face_window: usize,
     /// Whether the camera rules run at all (an accommodation can turn them off).
     pub camera_rules: bool,
+    /// Whether the exam uses the camera, so a camera that never reports is itself a sign
+    /// (set from the exam's camera setting with [`Thresholds::expecting_camera`]).
+    pub camera_expected: bool,
 }
 
 impl Thresholds {
@@ -71,6 +74,7 @@ impl Thresholds {
                 multi_face_samples: 4,
                 multi_face_window: 5,
                 camera_rules: true,
+                camera_expected: false,
             },
             Sensitivity::Medium => Thresholds {
                 hidden_ms: 2_000,
@@ -84,6 +88,7 @@ impl Thresholds {
                 multi_face_samples: 3,
                 multi_face_window: 5,
                 camera_rules: true,
+                camera_expected: false,
             },
             Sensitivity::High => Thresholds {
                 hidden_ms: 0,
@@ -97,6 +102,7 @@ impl Thresholds {
                 multi_face_samples: 2,
                 multi_face_window: 5,
                 camera_rules: true,
+                camera_expected: false,
             },
         }
     }
@@ -145,6 +151,12 @@ impl Relaxations {
 }
 
 impl Thresholds {
+    /// These thresholds for an exam that does (or does not) use the camera.
+    pub fn expecting_camera(mut self, on: bool) -> Thresholds {
+        self.camera_expected = on;
+        self
+    }
+
     /// These thresholds with one candidate's accommodations applied.
     pub fn relaxed(mut self, r: &Relaxations) -> Thresholds {
         let break_ms = i64::from(r.break_minutes.min(MAX_BREAK_MINUTES)) * 60_000;
