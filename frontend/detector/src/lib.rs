@@ -21,15 +21,16 @@ use std::cell::RefCell;
 /// pixels; two people side by side, scaled to 320 wide, about 35 each.
 pub const MIN_FACE_PX: u32 = 24;
 /// How much smaller each level of the image pyramid is than the one before. rustface's
-/// default, 0.8, gives nine levels for a 320×240 frame; 0.75 gives seven and takes a fifth less
-/// time (native, one face 47–120 pixels across: 13–19 ms → 10–17 ms), and found every face
-/// 30–150 pixels across that 0.8 found, with no face in the faceless photos (0.7 was a little
-/// faster again but scored faces lower, leaving less margin over the threshold).
-const PYRAMID_STEP: f32 = 0.75;
+/// default, 0.8, gives nine levels for a 320×240 frame; 0.7 gives six and takes a quarter to a
+/// third less time (the same wasm in Node.js, faces 47–124 pixels across: 24–31 ms → 17–20 ms;
+/// 0.75 saved half as much), so a face near the camera, the common case and the slowest, stays
+/// well under 30 ms. On scaled copies of scikit-image's photos it found every face 30–150 pixels
+/// across that 0.8 found, both faces of the mirrored pair, and no face in the 24 faceless
+/// photos, none even at half the score threshold (checked 2026-12-06).
+const PYRAMID_STEP: f32 = 0.7;
 /// The cascade's score a window must reach to count as a face. rustface's example uses 2.0,
 /// which missed one of two faces 35 pixels across; 1.5 found both, and found no face in any of
-/// the 24 faceless photos shipped with scikit-image (checked by hand, 2026-12-06; with a step of
-/// 0.75 the nearest faceless window scored 0.8).
+/// the 24 faceless photos shipped with scikit-image (checked by hand, 2026-12-06).
 const SCORE_THRESHOLD: f64 = 1.5;
 /// Larger frames are refused: the page sends 320×240, and the limit bounds the memory a
 /// caller can make the worker take.
