@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::ws::{connect, cookie_for, event, next_frame, send};
+use common::ws::{candidate_stream, connect, cookie_for, event, next_frame, send, Stream};
 use common::{message, now_ms, TestApp};
 use futures_util::StreamExt;
 use serde_json::{json, Value};
@@ -165,11 +165,12 @@ async fn a_session_past_its_event_cap_is_refused_and_flagged_once() {
 #[tokio::test]
 async fn the_socket_closes_when_the_attempt_is_submitted() {
     let (app, org) = TestApp::start("ws-submit").await;
-    let cand = app.signed_in(CANDIDATE).await;
-    let sid = app.start_attempt(&cand, &org.exam_id).await;
-    let cookie = cookie_for(&app, CANDIDATE).await;
-    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
-    next_frame(&mut ws).await;
+    let Stream {
+        client: cand,
+        sid,
+        cookie,
+        mut ws,
+    } = candidate_stream(&app, &org.exam_id).await;
     assert_eq!(
         send(
             &mut ws,
@@ -198,11 +199,7 @@ async fn the_socket_closes_when_the_attempt_is_submitted() {
 #[tokio::test]
 async fn extreme_sequence_numbers_and_clocks_get_an_error_frame() {
     let (app, org) = TestApp::start("ws-extremes").await;
-    let cand = app.signed_in(CANDIDATE).await;
-    let sid = app.start_attempt(&cand, &org.exam_id).await;
-    let cookie = cookie_for(&app, CANDIDATE).await;
-    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
-    next_frame(&mut ws).await;
+    let Stream { sid, mut ws, .. } = candidate_stream(&app, &org.exam_id).await;
     let t = now_ms();
     let hb = json!({"type": "heartbeat"});
     for events in [

@@ -5,11 +5,9 @@
 
 mod common;
 
-use common::ws::{connect, cookie_for, event, next_frame};
+use common::ws::{candidate_stream, event, Stream};
 use common::TestApp;
 use serde_json::json;
-
-const CANDIDATE: &str = "candidate@demo.vigil.test";
 
 #[tokio::test]
 async fn sigterm_while_streaming_loses_no_acknowledged_event() {
@@ -24,11 +22,7 @@ async fn sigterm_while_streaming_loses_no_acknowledged_event() {
         ],
     )
     .await;
-    let cand = app.signed_in(CANDIDATE).await;
-    let sid = app.start_attempt(&cand, &org.exam_id).await;
-    let cookie = cookie_for(&app, CANDIDATE).await;
-    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
-    next_frame(&mut ws).await;
+    let Stream { sid, mut ws, .. } = candidate_stream(&app, &org.exam_id).await;
 
     // Batches of 50 back to back; the node is told to stop after the 20th acknowledgement and
     // the page keeps sending until the socket is gone.

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::ws::{connect, cookie_for, event, next_frame, send};
+use common::ws::{candidate_stream, connect, cookie_for, event, next_frame, send, Stream};
 use common::TestApp;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
@@ -37,11 +37,12 @@ async fn the_stream_is_bound_to_the_candidates_own_open_session() {
 #[tokio::test]
 async fn bad_frames_get_a_reason_and_change_nothing_good_ones_are_acknowledged_once() {
     let (app, org) = TestApp::start("ws-frames").await;
-    let cand = app.signed_in(CANDIDATE).await;
-    let sid = app.start_attempt(&cand, &org.exam_id).await;
-    let cookie = cookie_for(&app, CANDIDATE).await;
-    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
-    next_frame(&mut ws).await;
+    let Stream {
+        client: cand,
+        sid,
+        cookie,
+        mut ws,
+    } = candidate_stream(&app, &org.exam_id).await;
     let t = common::now_ms();
 
     let bad = [
@@ -173,11 +174,9 @@ async fn reviewers_are_told_of_new_flags_as_they_happen() {
 #[tokio::test]
 async fn camera_counts_are_taken_only_for_exams_that_use_the_camera_and_raise_the_camera_flags() {
     let (app, org) = TestApp::start("ws-camera").await;
-    let cand = app.signed_in(CANDIDATE).await;
-    let sid = app.start_attempt(&cand, &org.exam_id).await;
-    let cookie = cookie_for(&app, CANDIDATE).await;
-    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
-    next_frame(&mut ws).await;
+    let Stream {
+        sid, cookie, mut ws, ..
+    } = candidate_stream(&app, &org.exam_id).await;
     let t = common::now_ms();
 
     // The demo exam does not use the camera: a page (or a forger) sending camera events for
@@ -202,11 +201,7 @@ async fn camera_counts_are_taken_only_for_exams_that_use_the_camera_and_raise_th
 
     // With camera proctoring on (the policy is read when the stream opens), counts go through
     // the rules: a minute without a face and a second face that stays are one flag each.
-    sqlx::query("UPDATE exams SET camera_policy = 'FLAG_IF_MISSING' WHERE id = $1")
-        .bind(&org.exam_id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    set_camera_policy(&app, &org.exam_id, "FLAG_IF_MISSING").await;
     drop(ws);
     let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
     next_frame(&mut ws).await;
@@ -254,16 +249,8 @@ async fn a_camera_exam_whose_page_never_reports_a_camera_is_flagged_after_a_minu
     // A required camera is enforced by the page; an attempt whose page sends everything but
     // the camera (its camera code blocked, or the attempt driven by hand) is still seen.
     let (app, org) = TestApp::start("ws-camera-silent").await;
-    sqlx::query("UPDATE exams SET camera_policy = 'REQUIRED' WHERE id = $1")
-        .bind(&org.exam_id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let cand = app.signed_in(CANDIDATE).await;
-    let sid = app.start_attempt(&cand, &org.exam_id).await;
-    let cookie = cookie_for(&app, CANDIDATE).await;
-    let mut ws = connect(&app, &sid, Some(&cookie)).await.unwrap();
-    next_frame(&mut ws).await;
+    set_camera_policy(&app, &org.exam_id, "REQUIRED").await;
+    let Stream { sid, mut ws, .. } = candidate_stream(&app, &org.exam_id).await;
     let t = common::now_ms();
     let heartbeats = |from: i64, to: i64| -> Vec<_> {
         (from..=to)
@@ -284,11 +271,7 @@ async fn a_camera_exam_whose_page_never_reports_a_camera_is_flagged_after_a_minu
 #[tokio::test]
 async fn the_camera_accommodation_turns_the_camera_rules_off_for_one_candidate() {
     let (app, org) = TestApp::start("ws-camera-relaxed").await;
-    sqlx::query("UPDATE exams SET camera_policy = 'REQUIRED' WHERE id = $1")
-        .bind(&org.exam_id)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    set_camera_policy(&app, &org.exam_id, "REQUIRED").await;
     let cand = app.signed_in(CANDIDATE).await;
     let sid = app.start_attempt(&cand, &org.exam_id).await;
     let enrollment: String = sqlx::query_scalar("SELECT enrollment_id FROM exam_sessions WHERE id = $1")
@@ -330,4 +313,15 @@ async fn the_camera_accommodation_turns_the_camera_rules_off_for_one_candidate()
     assert_eq!(status, 200, "{body}");
     assert_eq!(app.count("SELECT COUNT(*) FROM proctor_events").await, 16);
     assert_eq!(app.count("SELECT COUNT(*) FROM flags").await, 0);
+}
+
+/// Sets an exam's camera setting straight in the database, as a coordinator's form would
+/// before candidates start (the stream reads it when it opens).
+async fn set_camera_policy(app: &TestApp, exam_id: &str, policy: &str) {
+    sqlx::query("UPDATE exams SET camera_policy = $1 WHERE id = $2")
+        .bind(policy)
+        .bind(exam_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
 }

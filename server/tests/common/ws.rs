@@ -50,3 +50,26 @@ pub async fn send(ws: &mut Ws, frame: Value) -> Value {
     ws.send(Message::Text(frame.to_string().into())).await.unwrap();
     next_frame(ws).await
 }
+
+/// The demo candidate's attempt at `exam_id` with its telemetry socket open (the server's
+/// first frame read): what most socket tests start from.
+pub struct Stream {
+    pub client: reqwest::Client,
+    pub sid: String,
+    pub cookie: String,
+    pub ws: Ws,
+}
+
+pub async fn candidate_stream(app: &TestApp, exam_id: &str) -> Stream {
+    let client = app.signed_in(super::builder::CANDIDATE).await;
+    let sid = app.start_attempt(&client, exam_id).await;
+    let cookie = cookie_for(app, super::builder::CANDIDATE).await;
+    let mut ws = connect(app, &sid, Some(&cookie)).await.unwrap();
+    next_frame(&mut ws).await;
+    Stream {
+        client,
+        sid,
+        cookie,
+        ws,
+    }
+}
