@@ -1,4 +1,4 @@
-# Sourced by the benchmark scripts (bench/run.sh, page.sh, exam.sh, review.sh, report.sh): builds the release
+# Sourced by the benchmark scripts (bench/run.sh, ceiling.sh, page.sh, exam.sh, review.sh, report.sh): builds the release
 # server and the benchmark programs, and points DATABASE_URL at a fresh database.
 #   fresh_database sqlite|postgres <name> <usage line>
 # SQLite: a file in a temporary directory. PostgreSQL: a new database `vigil_<name>_<time>` on
@@ -8,7 +8,7 @@
 fresh_database() {
   bench_backend="$1"
   local name="$2" usage="$3"
-  cargo build --release -q -p vigil -p vigil-bench
+  [ -n "${BENCH_NO_BUILD:-}" ] || cargo build --release -q -p vigil -p vigil-bench
   bench_work="$(mktemp -d)"
   case "$bench_backend" in
     sqlite) export DATABASE_URL="sqlite://$bench_work/vigil.db?mode=rwc" ;;
@@ -43,4 +43,15 @@ start_server() {
   done
   echo "the server did not answer at $base" >&2
   return 1
+}
+
+# A fresh database with <candidates> load-test candidates and the release server started on
+# it (see start_server), for the telemetry benchmarks.
+#   seeded_server sqlite|postgres <name> <usage line> <candidates> <port>
+seeded_server() {
+  fresh_database "$1" "$2" "$3"
+  trap drop_database EXIT
+  export RUST_LOG="${RUST_LOG:-warn}"
+  target/release/vigil seed-load "$4"
+  start_server "$5"
 }

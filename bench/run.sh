@@ -13,12 +13,7 @@ port="${BENCH_PORT:-3900}"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 . bench/database.sh
-fresh_database "$backend" bench "bench/run.sh sqlite|postgres [candidates] [seconds]"
-trap drop_database EXIT
-
-export RUST_LOG="${RUST_LOG:-warn}"
-target/release/vigil seed-load "$candidates"
-start_server "$port"
+seeded_server "$backend" bench "bench/run.sh sqlite|postgres [candidates] [seconds]" "$candidates" "$port"
 
 common=(--base "$base" --database-url "$DATABASE_URL" --candidates "$candidates" --seconds "$seconds" --server-pid "$server")
 echo "== paced: $candidates candidates × 10 events/s, $backend"

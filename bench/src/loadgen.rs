@@ -8,6 +8,9 @@
 //!         --candidates 2000 --mode paced --rate 10 --seconds 30 --server-pid 1234
 //! ```
 //! `--mode paced`: each candidate sends `rate` events per second, one batch a second.
+//! `--rates 10,20,30`: paced steps one after another with the same signed-in candidates (one
+//! report per step), stopping after the first whose acknowledgement p99 exceeds `--p99-ms`
+//! (default 50); a last report names the highest step held.
 //! `--mode saturate`: each candidate sends a batch of `--batch` events, waits for its
 //! acknowledgement, and sends the next at once.
 
@@ -20,7 +23,7 @@ use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
 use vigil_bench::{
     batch_frame, events_lost, join_candidates, load_exam_id, next, open_socket, peak_rss_mib, percentile,
-    prepare_all, rand_offset, Prepared,
+    prepare_all, rand_offset, rss_mib, Prepared,
 };
 
 #[derive(Clone, Debug)]
@@ -30,6 +33,10 @@ struct Args {
     candidates: usize,
     paced: bool,
     rate: u64,
+    /// Paced steps, each at this many events per second per candidate (`--rates`).
+    rates: Vec<u64>,
+    /// A step is held while its acknowledgement p99 stays at or under this.
+    p99_ms: f64,
     batch: usize,
     seconds: u64,
     server_pid: Option<u32>,
@@ -42,6 +49,8 @@ fn parse_args() -> Result<Args, String> {
         candidates: 100,
         paced: true,
         rate: 10,
+        rates: Vec::new(),
+        p99_ms: 50.0,
         batch: 50,
         seconds: 20,
         server_pid: None,
@@ -55,6 +64,13 @@ fn parse_args() -> Result<Args, String> {
             "--candidates" => a.candidates = value()?.parse().map_err(|e| format!("--candidates: {e}"))?,
             "--mode" => a.paced = value()? != "saturate",
             "--rate" => a.rate = value()?.parse().map_err(|e| format!("--rate: {e}"))?,
+            "--rates" => {
+                a.rates = value()?
+                    .split(',')
+                    .map(|r| r.trim().parse().map_err(|e| format!("--rates: {r:?}: {e}")))
+                    .collect::<Result<_, _>>()?
+            }
+            "--p99-ms" => a.p99_ms = value()?.parse().map_err(|e| format!("--p99-ms: {e}"))?,
             "--batch" => a.batch = value()?.parse().map_err(|e| format!("--batch: {e}"))?,
             "--seconds" => a.seconds = value()?.parse().map_err(|e| format!("--seconds: {e}"))?,
             "--server-pid" => {
@@ -165,36 +181,83 @@ async fn run(args: Args) -> Result<(), String> {
         args.seconds
     );
 
+    if args.rates.is_empty() {
+        let report = stream(&args, &prepared, &pool, &db_url).await?;
+        print_json(&report)?;
+        return Ok(());
+    }
+    // Paced steps, one after another, until one is not held.
+    let mut held: Option<u64> = None;
+    for &rate in &args.rates {
+        let step = Args {
+            rate,
+            paced: true,
+            ..args.clone()
+        };
+        eprintln!("paced step: {rate} events/s per candidate…");
+        let report = stream(&step, &prepared, &pool, &db_url).await?;
+        print_json(&report)?;
+        let p99 = report["ack_latency_ms_p99"].as_f64().unwrap_or(f64::INFINITY);
+        let failed = report["candidates_failed"].as_u64().unwrap_or(0);
+        let lost = report["events_lost"].as_i64().unwrap_or(0);
+        if p99 > args.p99_ms || failed > 0 || lost != 0 {
+            break;
+        }
+        held = Some(rate);
+    }
+    print_json(&json!({
+        "highest_paced_step_held": held.map(|rate| json!({
+            "events_per_sec_per_candidate": rate,
+            "events_per_sec": rate * args.candidates as u64,
+        })),
+        "held_means": format!("ack p99 ≤ {} ms, no candidate failed, no event lost", args.p99_ms),
+    }))
+}
+
+fn print_json(value: &serde_json::Value) -> Result<(), String> {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).map_err(|e| e.to_string())?
+    );
+    Ok(())
+}
+
+/// Streams every prepared candidate for `args.seconds` and reports what was accepted, how fast
+/// it was acknowledged, and whether any acknowledged event is missing from the database.
+async fn stream(
+    args: &Args,
+    prepared: &[Prepared],
+    pool: &sqlx::AnyPool,
+    db_url: &str,
+) -> Result<serde_json::Value, String> {
     let totals = Arc::new(Totals::default());
     let start = Instant::now() + Duration::from_millis(500);
     let end = start + Duration::from_secs(args.seconds);
     let tasks: Vec<_> = prepared
-        .into_iter()
-        .map(
-            |Prepared {
-                 cookie,
-                 session_id: sid,
-             }| {
-                let (args, totals, sid2) = (args.clone(), Arc::clone(&totals), sid.clone());
-                (
-                    sid,
-                    tokio::spawn(candidate(args, cookie, sid2, totals, start, end)),
-                )
-            },
-        )
+        .iter()
+        .map(|Prepared { cookie, session_id }| {
+            let (args, totals) = (args.clone(), Arc::clone(&totals));
+            let (cookie, sid) = (cookie.clone(), session_id.clone());
+            (
+                session_id.clone(),
+                tokio::spawn(candidate(args, cookie, sid, totals, start, end)),
+            )
+        })
         .collect();
     let (ranges, failures) = join_candidates(tasks).await;
     let elapsed = start.elapsed().as_secs_f64().max(0.001);
 
-    let lost = events_lost(&pool, &ranges).await?;
+    let lost = events_lost(pool, &ranges).await?;
     let mut lat = totals.latencies_us.lock().map(|l| l.clone()).unwrap_or_default();
     lat.sort_unstable();
     let acked = totals.acked.load(Ordering::Relaxed);
-    let report = json!({
+    Ok(json!({
         "mode": if args.paced { "paced" } else { "saturate" },
         "backend": db_url.split(':').next(),
         "candidates": args.candidates,
         "candidates_failed": failures,
+        "events_per_sec_per_candidate": args.paced.then_some(args.rate),
+        "events_per_sec_offered": args.paced.then(|| args.rate * args.candidates as u64),
         "seconds": (elapsed * 10.0).round() / 10.0,
         "events_sent": totals.sent.load(Ordering::Relaxed),
         "events_acked": acked,
@@ -203,12 +266,8 @@ async fn run(args: Args) -> Result<(), String> {
         "ack_latency_ms_p50": percentile(&lat, 0.50),
         "ack_latency_ms_p99": percentile(&lat, 0.99),
         "ack_latency_ms_max": percentile(&lat, 1.0),
+        "server_rss_mib": args.server_pid.and_then(rss_mib),
         "server_peak_rss_mib": args.server_pid.and_then(peak_rss_mib),
         "events_lost": lost,
-    });
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
-    );
-    Ok(())
+    }))
 }

@@ -131,7 +131,12 @@ async fn run() -> Result<(), StartError> {
             .init();
     }
 
-    let pool = db::connect_and_migrate(&config.database_url, config.max_db_connections).await?;
+    let pool = db::connect_with(
+        &config.database_url,
+        config.max_db_connections,
+        config.sqlite_mmap_mb,
+    )
+    .await?;
     if let Some(file) = &backup_to {
         db::backup_sqlite(&pool, file).await?;
         tracing::info!(file = %file, "backup written");

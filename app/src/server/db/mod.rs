@@ -121,30 +121,7 @@ pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) 
         // A SQLite connection is a file in this process: nothing between two uses can break it,
         // and the pool's check before each use is one more round trip to its thread.
         options = options.test_before_acquire(false);
-        // WAL lets readers proceed while the single writer commits.
-        options = options.after_connect(move |conn, _| {
-            Box::pin(async move {
-                sqlx::query("PRAGMA journal_mode = WAL")
-                    .execute(&mut *conn)
-                    .await?;
-                sqlx::query("PRAGMA foreign_keys = ON")
-                    .execute(&mut *conn)
-                    .await?;
-                sqlx::query("PRAGMA busy_timeout = 5000")
-                    .execute(&mut *conn)
-                    .await?;
-                // Reads through a memory map of the file (shared by every connection, held
-                // by the OS's page cache) rather than a read() per page into each
-                // connection's 2 MB cache: a report touches hundreds of thousands of pages,
-                // and as system calls they were most of its time.
-                // A number, not user text: PRAGMA takes no bound parameters.
-                sqlx::query(&format!("PRAGMA mmap_size = {mmap_bytes}"))
-                    .execute(&mut *conn)
-                    .await?;
-                sqlx::query(SQLITE_AUTOCHECKPOINT).execute(&mut *conn).await?;
-                Ok(())
-            })
-        });
+        options = options.after_connect(move |conn, _| Box::pin(sqlite_pragmas(conn, mmap_bytes)));
     }
     let pool = options.connect(url).await.map_err(DbError::Connect)?;
     let migrator = match backend {
@@ -152,7 +129,33 @@ pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) 
         Backend::Postgres => &POSTGRES_MIGRATOR,
     };
     migrator.run(&pool).await.map_err(DbError::Migrate)?;
+    if backend == Backend::Sqlite {
+        write_tx::open_writer(&pool, mmap_bytes);
+    }
     Ok(pool)
+}
+
+/// Every SQLite connection's settings.
+async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, mmap_bytes: u64) -> sqlx::Result<()> {
+    // WAL lets readers proceed while the single writer commits.
+    sqlx::query("PRAGMA journal_mode = WAL")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("PRAGMA busy_timeout = 5000")
+        .execute(&mut *conn)
+        .await?;
+    // Reads through a memory map of the file (shared by every connection, held by the OS's
+    // page cache) rather than a read() per page into each connection's 2 MB cache: a report
+    // touches hundreds of thousands of pages, and as system calls they were most of its time.
+    // A number, not user text: PRAGMA takes no bound parameters.
+    sqlx::query(&format!("PRAGMA mmap_size = {mmap_bytes}"))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(SQLITE_AUTOCHECKPOINT).execute(&mut *conn).await?;
+    Ok(())
 }
 
 /// Writes a consistent copy of a SQLite database to `path` while nodes keep using it

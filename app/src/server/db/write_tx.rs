@@ -7,6 +7,12 @@
 //! before a connection is, so the next writer starts the moment the last one commits. Writers
 //! in other processes (a second node on the same file, the command line) still meet SQLite's
 //! own handler.
+//!
+//! The turn also comes with a connection of its own: every write transaction in the process
+//! runs on one connection kept for writing. SQLite empties a connection's page cache and drops
+//! its memory map whenever another connection has written since its last transaction; with
+//! writes spread over the pool's ten connections, every flush of telemetry read the index
+//! pages it was about to change afresh, through page faults. The writer keeps them.
 
 use super::Backend;
 use sqlx::{Any, AnyConnection, AnyPool, Transaction};
@@ -58,22 +64,58 @@ pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<WriteTx> {
             _turn: None,
         });
     }
-    let turn = tokio::time::timeout(TURN_TIMEOUT, turn_for(pool).lock_owned())
+    let file = file_writer(pool);
+    let turn = tokio::time::timeout(TURN_TIMEOUT, file.turn.lock_owned())
         .await
         .map_err(|_| sqlx::Error::PoolTimedOut)?;
+    let on = file.connection.as_ref().unwrap_or(pool);
     Ok(WriteTx {
-        tx: pool.begin_with("BEGIN IMMEDIATE").await?,
+        tx: on.begin_with("BEGIN IMMEDIATE").await?,
         _turn: Some(turn),
     })
 }
 
-/// The queue for one database file (tests open several databases in one process).
-fn turn_for(pool: &AnyPool) -> Arc<tokio::sync::Mutex<()>> {
-    static TURNS: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
-    let file = pool.connect_options().database_url.as_str().to_string();
-    let mut turns = TURNS
+/// How long the writing connection may sit unused before it is closed (a process that opens
+/// many databases, as the tests do, does not keep one open for each).
+const WRITER_IDLE: Duration = Duration::from_secs(60);
+
+/// One database file's queue of writers and, once the pool is set up, its writing connection
+/// (tests open several databases in one process).
+#[derive(Clone, Default)]
+struct FileWriter {
+    turn: Arc<tokio::sync::Mutex<()>>,
+    /// A pool of one connection, opened when first needed, with the main pool's settings.
+    connection: Option<AnyPool>,
+}
+
+fn writers() -> std::sync::MutexGuard<'static, HashMap<String, FileWriter>> {
+    static WRITERS: OnceLock<Mutex<HashMap<String, FileWriter>>> = OnceLock::new();
+    WRITERS
         .get_or_init(Default::default)
         .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    Arc::clone(turns.entry(file).or_default())
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn file_writer(pool: &AnyPool) -> FileWriter {
+    let file = pool.connect_options().database_url.as_str().to_string();
+    writers().entry(file).or_default().clone()
+}
+
+/// Gives a SQLite file its writing connection, set up as `connect_with` sets up the pool's (an
+/// in-memory database is one per connection, so it keeps writing through its pool).
+pub(super) fn open_writer(pool: &AnyPool, mmap_bytes: u64) {
+    let options = pool.connect_options();
+    if options.database_url.as_str().contains(":memory:") {
+        return;
+    }
+    let writer = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .min_connections(0)
+        .test_before_acquire(false)
+        .idle_timeout(WRITER_IDLE)
+        .max_lifetime(None)
+        .after_connect(move |conn, _| Box::pin(super::sqlite_pragmas(conn, mmap_bytes)))
+        .connect_lazy_with((*options).clone());
+    let file = options.database_url.as_str().to_string();
+    writers().entry(file).or_default().connection = Some(writer);
 }
