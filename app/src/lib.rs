@@ -25,7 +25,7 @@ use components::header::Header;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Title};
 use leptos_router::components::{FlatRoutes, Route, Router};
-use leptos_router::{path, Lazy};
+use leptos_router::{path, Lazy, SsrMode};
 use pages::{
     exam_start::ExamStartPage,
     home::HomePage,
@@ -89,7 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reset/:token") view=ResetPage />
                     <Route path=path!("verify-email/:token") view=VerifyEmailPage />
                     <Route path=path!("exams/:exam_id") view=ExamStartPage />
-                    <Route path=path!("sessions/:session_id") view=PlayerPage />
+                    <Route path=path!("sessions/:session_id") view=PlayerPage ssr=SsrMode::Async />
                     <Route path=path!("sessions/:session_id/result") view=ResultPage />
                     <Route path=path!("review") view={Lazy::<routes::Review>::new()} />
                     <Route path=path!("review/sessions/:session_id") view={Lazy::<routes::SessionReview>::new()} />
