@@ -4,7 +4,7 @@
 # Seeds N candidates (default 2000), signs them in once, then streams paced steps one after
 # another (default 10,20,30,40,50 events/s per candidate, one batch a second each: 20,000 to
 # 100,000 events/s with 2,000 candidates) for `seconds` each (default 20), stopping after the
-# first step whose acknowledgement p99 exceeds 50 ms (P99_MS), or that loses an event or a
+# first step whose acknowledgement p99 exceeds 50 ms (P99_MS), or that loses or refuses an event or a
 # candidate. Prints each step's figures and the highest step held (JSON). A session may send 50
 # events/s sustained (the server's per-session limit), so rates above 50 are refused in part.
 set -euo pipefail

@@ -10,7 +10,7 @@
 //! `--mode paced`: each candidate sends `rate` events per second, one batch a second.
 //! `--rates 10,20,30`: paced steps one after another with the same signed-in candidates (one
 //! report per step), stopping after the first whose acknowledgement p99 exceeds `--p99-ms`
-//! (default 50); a last report names the highest step held.
+//! (default 50) or that loses, refuses or fails anything; a last report names the highest step held.
 //! `--mode saturate`: each candidate sends a batch of `--batch` events, waits for its
 //! acknowledgement, and sends the next at once.
 
@@ -200,7 +200,9 @@ async fn run(args: Args) -> Result<(), String> {
         let p99 = report["ack_latency_ms_p99"].as_f64().unwrap_or(f64::INFINITY);
         let failed = report["candidates_failed"].as_u64().unwrap_or(0);
         let lost = report["events_lost"].as_i64().unwrap_or(0);
-        if p99 > args.p99_ms || failed > 0 || lost != 0 {
+        // A step the rate limit cut short was not offered in full, so it is not held either.
+        let refused = report["events_refused_rate_limit"].as_u64().unwrap_or(0);
+        if p99 > args.p99_ms || failed > 0 || lost != 0 || refused > 0 {
             break;
         }
         held = Some(rate);
@@ -210,7 +212,10 @@ async fn run(args: Args) -> Result<(), String> {
             "events_per_sec_per_candidate": rate,
             "events_per_sec": rate * args.candidates as u64,
         })),
-        "held_means": format!("ack p99 ≤ {} ms, no candidate failed, no event lost", args.p99_ms),
+        "held_means": format!(
+            "ack p99 ≤ {} ms, no candidate failed, no event lost or refused",
+            args.p99_ms
+        ),
     }))
 }
 

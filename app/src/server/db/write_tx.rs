@@ -110,7 +110,6 @@ pub(super) fn open_writer(pool: &AnyPool, mmap_bytes: u64) {
     }
     let writer = sqlx::any::AnyPoolOptions::new()
         .max_connections(1)
-        .min_connections(0)
         .test_before_acquire(false)
         .idle_timeout(WRITER_IDLE)
         .max_lifetime(None)
