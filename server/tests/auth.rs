@@ -254,3 +254,48 @@ async fn sign_out_ends_the_session_for_good() {
         1
     );
 }
+
+/// The header's "who am I" comes from the same statement as the sign-in lookup; it must still
+/// list each role once, in the fixed order, and none held in a suspended organisation.
+#[tokio::test]
+async fn me_lists_each_role_once_in_order_and_none_from_a_suspended_organisation() {
+    let (app, _) = TestApp::start("me-roles").await;
+    let client = app.signed_in(CANDIDATE).await;
+    let candidate_id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(CANDIDATE)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    for (id, slug, suspended_at) in [("org-b", "second", None), ("org-c", "closed", Some(1_i64))] {
+        sqlx::query(
+            "INSERT INTO organizations (id, name, slug, created_at, suspended_at) VALUES ($1, $2, $2, 1, $3)",
+        )
+        .bind(id)
+        .bind(slug)
+        .bind(suspended_at)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    // A second CANDIDATE role (listed once), an author's role in an active organisation (listed
+    // before CANDIDATE, as in `Role::ALL`) and a reviewer's in the suspended one (not listed).
+    for (n, org, role) in [
+        (1, "org-b", "CANDIDATE"),
+        (2, "org-b", "EXAM_AUTHOR"),
+        (3, "org-c", "PROCTOR_REVIEWER"),
+    ] {
+        sqlx::query(
+            "INSERT INTO user_roles (id, user_id, org_id, role, created_at) VALUES ($1, $2, $3, $4, 1)",
+        )
+        .bind(format!("extra-role-{n}"))
+        .bind(&candidate_id)
+        .bind(org)
+        .bind(role)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    let (status, me) = app.call(&client, "me", &[]).await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(me["roles"], serde_json::json!(["EXAM_AUTHOR", "CANDIDATE"]));
+}

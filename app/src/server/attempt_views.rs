@@ -27,11 +27,16 @@ pub async fn exam_page(
     session_id: &str,
     now: i64,
 ) -> Result<PlayerData, AppError> {
-    // Two statements: every candidate of an exam opens this page within the same minute.
-    let head = db::exam_sessions::player_head(&state.pool, session_id, user_id)
+    // Two statements on one connection: every candidate of an exam opens this page within the
+    // same minute, and each connection handed back to the pool costs a round trip of its own
+    // (the pool checks it before taking it back).
+    let mut conn = state.pool.acquire().await?;
+    let head = db::exam_sessions::player_head(&mut *conn, session_id, user_id)
         .await?
         .ok_or(AppError::Forbidden)?;
-    let mut rows = db::attempt_questions::with_answers(&state.pool, &head.id).await?;
+    let mut rows = db::attempt_questions::with_answers(&mut *conn, &head.id).await?;
+    // Back to the pool before anything else asks it for one (an in-memory database's has one).
+    drop(conn);
     if rows.is_empty() {
         // An attempt started before questions were drawn at its start: draw them now.
         let exam = db::exams::find(&state.pool, &head.exam_id)

@@ -220,8 +220,7 @@ pub fn announce_sessions_ended(state: &AppState, user_id: &str) {
 }
 
 pub async fn me(state: &AppState) -> Result<Me, AppError> {
-    let user = current_user(state).await?;
-    let roles = db::orgs::all_roles(&state.pool, &user.id).await?;
+    let db::sessions::Live { user, roles, .. } = current_session(state).await?;
     Ok(Me {
         user_id: user.id,
         email: user.email,

@@ -96,18 +96,12 @@ pub async fn roles_in_org<'e>(
     Ok(names.iter().filter_map(|n| n.parse().ok()).collect())
 }
 
-/// Every role a user holds, in any active organisation (for navigation, never for access decisions).
-pub async fn all_roles<'e>(db: impl AnyExecutor<'e>, user_id: &str) -> sqlx::Result<Vec<Role>> {
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT r.role FROM user_roles r JOIN organizations o ON o.id = r.org_id \
-         WHERE r.user_id = $1 AND o.suspended_at IS NULL",
-    )
-    .bind(user_id)
-    .fetch_all(db)
-    .await?;
-    let mut roles: Vec<Role> = names.iter().filter_map(|n| n.parse().ok()).collect();
+/// Role names as stored, parsed, in [`Role::ALL`]'s order (unknown names are skipped).
+pub fn in_role_order<'a>(names: impl Iterator<Item = &'a str>) -> Vec<Role> {
+    let mut roles: Vec<Role> = names.filter_map(|n| n.parse().ok()).collect();
     roles.sort_by_key(|r| Role::ALL.iter().position(|x| x == r));
-    Ok(roles)
+    roles.dedup();
+    roles
 }
 
 /// Active organisations in which the user holds any of `roles`.

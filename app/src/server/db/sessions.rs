@@ -1,7 +1,8 @@
 //! `sessions`: sign-in sessions (not exam sessions). Only a hash of the token is stored.
 
 use super::users::UserRow;
-use sqlx::AnyExecutor;
+use shared::Role;
+use sqlx::{AnyExecutor, FromRow};
 
 pub struct NewSession<'a> {
     pub id: &'a str,
@@ -29,43 +30,64 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, s: NewSession<'_>, now: i64) -
     .map(|_| ())
 }
 
-/// A live session's user, and when the session was last used.
+/// A live session's user, when the session was last used, and the user's roles.
 #[derive(Debug, Clone)]
 pub struct Live {
     pub session_id: String,
     pub user: UserRow,
     pub last_seen_at: i64,
+    /// Every role the user holds in any active organisation, in [`Role::ALL`]'s order: for
+    /// navigation (the header), never for access decisions, which ask about one organisation.
+    pub roles: Vec<Role>,
 }
 
-/// The session behind a token, if it has neither expired nor gone unused since `idle_since`.
+/// The session behind a token, if it has neither expired nor gone unused since `idle_since`,
+/// with its user's roles. One statement: every page asks it (the header names the user and
+/// their areas), and a statement is a round trip to the database's thread or server.
 pub async fn live<'e>(
     db: impl AnyExecutor<'e>,
     token_hash: &str,
     now: i64,
     idle_since: i64,
 ) -> sqlx::Result<Option<Live>> {
-    let row: Option<(String, String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT s.id, u.id, u.email, u.display_name, u.password_hash, s.last_seen_at FROM sessions s \
-         JOIN users u ON u.id = s.user_id \
+    // One row per distinct role (one row with no role for a user without any).
+    let rows: Vec<LiveRow> = sqlx::query_as(
+        "SELECT DISTINCT s.id AS session_id, u.id AS user_id, u.email, u.display_name, u.password_hash, \
+           s.last_seen_at, r.role \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN user_roles r ON r.user_id = u.id AND EXISTS \
+           (SELECT 1 FROM organizations o WHERE o.id = r.org_id AND o.suspended_at IS NULL) \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(token_hash)
     .bind(now)
     .bind(idle_since)
-    .fetch_optional(db)
+    .fetch_all(db)
     .await?;
-    Ok(row.map(
-        |(session_id, id, email, display_name, password_hash, last_seen_at)| Live {
-            session_id,
-            user: UserRow {
-                id,
-                email,
-                display_name,
-                password_hash,
-            },
-            last_seen_at,
+    let roles = super::orgs::in_role_order(rows.iter().filter_map(|row| row.role.as_deref()));
+    Ok(rows.into_iter().next().map(|row| Live {
+        session_id: row.session_id,
+        user: UserRow {
+            id: row.user_id,
+            email: row.email,
+            display_name: row.display_name,
+            password_hash: row.password_hash,
         },
-    ))
+        last_seen_at: row.last_seen_at,
+        roles,
+    }))
+}
+
+/// One row of [`live`]'s statement.
+#[derive(FromRow)]
+struct LiveRow {
+    session_id: String,
+    user_id: String,
+    email: String,
+    display_name: String,
+    password_hash: String,
+    last_seen_at: i64,
+    role: Option<String>,
 }
 
 /// Marks a session used now.
@@ -79,7 +101,7 @@ pub async fn touch<'e>(db: impl AnyExecutor<'e>, session_id: &str, now: i64) -> 
 }
 
 /// One of a person's sessions, as "your sessions" lists it.
-#[derive(sqlx::FromRow)]
+#[derive(FromRow)]
 pub struct SessionRow {
     pub id: String,
     pub created_at: i64,
