@@ -4,7 +4,9 @@
 //! that was the one writer's time spent copying pages while batches queued. Here a task copies
 //! them twice a second on a connection of its own (a `PASSIVE` checkpoint never waits for, nor
 //! blocks, readers and writers), on the other core; the writers' automatic checkpoint stays as
-//! a backstop at a larger log (`db::SQLITE_AUTOCHECKPOINT`).
+//! a backstop at a larger log (`db::SQLITE_AUTOCHECKPOINT`). Each round ends with a short
+//! checkpoint between two write transactions (`db::checkpoint_between_writes`), so
+//! that the log is wholly copied at least once a round and the next writer starts it afresh.
 
 use sqlx::AnyPool;
 use std::time::Duration;
@@ -22,7 +24,14 @@ pub fn start(pool: AnyPool) {
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&pool).await {
+            // The bulk beside the writers, then the rest between two of their transactions.
+            // (Repeating the first until little was left made the second no shorter: 35–70 ms
+            // at 40,000 events/s either way.)
+            let copied = match super::db::passive_checkpoint(&pool).await {
+                Ok(_) => super::db::checkpoint_between_writes(&pool).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = copied {
                 tracing::warn!(error = %e, "WAL checkpoint failed; the writers' own checkpoint takes over");
             }
         }

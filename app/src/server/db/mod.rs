@@ -37,7 +37,7 @@ pub mod throttle;
 pub mod users;
 mod write_tx;
 
-pub use write_tx::{begin_write, WriteTx};
+pub use write_tx::{begin_write, checkpoint_between_writes, passive_checkpoint, WriteTx};
 
 /// A LIKE pattern (for `ESCAPE` backslash) matching `text` anywhere: `%`, `_` and a backslash
 /// in a search typed by a person match themselves.
