@@ -138,15 +138,14 @@ pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) 
 /// Every SQLite connection's settings.
 async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, mmap_bytes: u64) -> sqlx::Result<()> {
     // WAL lets readers proceed while the single writer commits.
-    sqlx::query("PRAGMA journal_mode = WAL")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("PRAGMA foreign_keys = ON")
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("PRAGMA busy_timeout = 5000")
-        .execute(&mut *conn)
-        .await?;
+    for pragma in [
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 5000",
+        SQLITE_AUTOCHECKPOINT,
+    ] {
+        sqlx::query(pragma).execute(&mut *conn).await?;
+    }
     // Reads through a memory map of the file (shared by every connection, held by the OS's
     // page cache) rather than a read() per page into each connection's 2 MB cache: a report
     // touches hundreds of thousands of pages, and as system calls they were most of its time.
@@ -154,7 +153,6 @@ async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, mmap_bytes: u64) -> sqlx
     sqlx::query(&format!("PRAGMA mmap_size = {mmap_bytes}"))
         .execute(&mut *conn)
         .await?;
-    sqlx::query(SQLITE_AUTOCHECKPOINT).execute(&mut *conn).await?;
     Ok(())
 }
 

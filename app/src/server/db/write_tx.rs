@@ -65,9 +65,7 @@ pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<WriteTx> {
         });
     }
     let file = file_writer(pool);
-    let turn = tokio::time::timeout(TURN_TIMEOUT, file.turn.lock_owned())
-        .await
-        .map_err(|_| sqlx::Error::PoolTimedOut)?;
+    let turn = file.take_turn().await?;
     let on = file.connection.as_ref().unwrap_or(pool);
     Ok(WriteTx {
         tx: on.begin_with("BEGIN IMMEDIATE").await?,
@@ -85,9 +83,7 @@ pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<WriteTx> {
 /// waiting).
 pub async fn checkpoint_between_writes(pool: &AnyPool) -> sqlx::Result<()> {
     let file = file_writer(pool);
-    let _turn = tokio::time::timeout(TURN_TIMEOUT, file.turn.lock_owned())
-        .await
-        .map_err(|_| sqlx::Error::PoolTimedOut)?;
+    let _turn = file.take_turn().await?;
     let on = file.connection.as_ref().unwrap_or(pool);
     let started = std::time::Instant::now();
     let (_, log, copied) = passive_checkpoint(on).await?;
@@ -119,6 +115,15 @@ struct FileWriter {
     turn: Arc<tokio::sync::Mutex<()>>,
     /// A pool of one connection, opened when first needed, with the main pool's settings.
     connection: Option<AnyPool>,
+}
+
+impl FileWriter {
+    /// This process's turn to write to the file, in arrival order.
+    async fn take_turn(&self) -> sqlx::Result<OwnedMutexGuard<()>> {
+        tokio::time::timeout(TURN_TIMEOUT, self.turn.clone().lock_owned())
+            .await
+            .map_err(|_| sqlx::Error::PoolTimedOut)
+    }
 }
 
 fn writers() -> std::sync::MutexGuard<'static, HashMap<String, FileWriter>> {
