@@ -12,9 +12,8 @@ const SWEEP_EVERY: Duration = Duration::from_secs(2);
 
 pub fn start(pool: AnyPool, ingestor: Ingestor, node: Node) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(SWEEP_EVERY);
-        loop {
-            tick.tick().await;
+        let mut tick = jobs::every(SWEEP_EVERY);
+        while jobs::next_run(&mut tick, &pool).await {
             if !jobs::may_run(&pool, "deadlines", &node, jobs::lease_for(SWEEP_EVERY)).await {
                 continue;
             }

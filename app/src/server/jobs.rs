@@ -36,6 +36,22 @@ impl Default for Node {
     }
 }
 
+/// A job's clock: a run every `period`. A run that overran its period is followed by the next
+/// one a period later, not by the ticks it missed all at once: under load a sweep can take
+/// longer than its period, and a burst of catch-up runs only adds to that load.
+pub fn every(period: Duration) -> tokio::time::Interval {
+    let mut tick = tokio::time::interval(period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    tick
+}
+
+/// Waits for the job's next run; `false` once the pool is closed (the server is stopping, and
+/// every run would only log that it could not reach the database).
+pub async fn next_run(tick: &mut tokio::time::Interval, pool: &AnyPool) -> bool {
+    tick.tick().await;
+    !pool.is_closed()
+}
+
 /// How long a lease outlives the run that took it: a few of the job's periods, so a busy
 /// node keeps its job while a dead one loses it soon.
 pub fn lease_for(every: Duration) -> Duration {
@@ -56,5 +72,26 @@ pub async fn may_run(pool: &AnyPool, job: &str, node: &Node, lease: Duration) ->
             tracing::warn!(job, error = %e, "could not take the job's lease; skipping this run");
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_job_stops_once_the_pool_is_closed() {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::any::AnyPoolOptions::new()
+            .connect("sqlite::memory:")
+            .await
+            .expect("an in-memory database");
+        let mut tick = every(Duration::from_millis(1));
+        assert!(next_run(&mut tick, &pool).await, "runs while the pool is open");
+        pool.close().await;
+        assert!(
+            !next_run(&mut tick, &pool).await,
+            "stops once the server closed the pool"
+        );
     }
 }

@@ -30,9 +30,8 @@ pub struct Purged {
 
 pub fn start(pool: AnyPool, node: Node) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(RUN_EVERY);
-        loop {
-            tick.tick().await;
+        let mut tick = jobs::every(RUN_EVERY);
+        while jobs::next_run(&mut tick, &pool).await {
             if !jobs::may_run(&pool, "retention", &node, jobs::lease_for(RUN_EVERY)).await {
                 continue;
             }

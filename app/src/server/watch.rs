@@ -23,9 +23,8 @@ pub const NEVER_HEARD_NOTE: &str =
 
 pub fn start(pool: AnyPool, ingestor: Ingestor, node: Node) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(SWEEP_EVERY);
-        loop {
-            tick.tick().await;
+        let mut tick = jobs::every(SWEEP_EVERY);
+        while jobs::next_run(&mut tick, &pool).await {
             if !jobs::may_run(&pool, "silence-watch", &node, jobs::lease_for(SWEEP_EVERY)).await {
                 continue;
             }
