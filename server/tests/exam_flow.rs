@@ -307,3 +307,77 @@ async fn marks_for_review_are_kept_on_the_server_without_touching_answers() {
         1
     );
 }
+
+/// The `<input>` tag of option `option` of question `question` in a rendered exam page.
+fn option_tag<'a>(page: &'a str, question: &str, option: &str) -> &'a str {
+    let at = page
+        .find(&format!(r#"name="answer-{question}" value="{option}""#))
+        .unwrap_or_else(|| panic!("the page shows option {option} of question {question}"));
+    let end = page[at..].find('>').map_or(page.len(), |e| at + e);
+    &page[at..end]
+}
+
+#[tokio::test]
+async fn the_exam_page_shows_its_candidate_what_was_saved_and_nobody_else_anything() {
+    let (app, org) = TestApp::start("exam-page").await;
+    let (cand, session_id) = started(&app, &org.exam_id).await;
+    let (_, data) = app
+        .call(&cand, "exam_session", &[("session_id", &session_id)])
+        .await;
+    let single = data["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["kind"] == "MULTIPLE_CHOICE_SINGLE")
+        .expect("the demo exam has a single-choice question");
+    let q = single["question_id"].as_str().unwrap().to_string();
+    let stem = single["stem"].as_str().unwrap().to_string();
+    let page_url = format!("{}/sessions/{session_id}", app.base);
+    let page = |client: reqwest::Client| {
+        let url = page_url.clone();
+        async move {
+            let r = client.get(url).send().await.unwrap();
+            (r.status().as_u16(), r.text().await.unwrap())
+        }
+    };
+
+    let (status, html) = page(cand.clone()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&stem), "the page shows the questions");
+    assert!(
+        !option_tag(&html, &q, "b").contains("checked"),
+        "nothing saved yet"
+    );
+
+    let (status, body) = app
+        .call(
+            &cand,
+            "save_answer",
+            &[
+                ("session_id", &session_id),
+                ("question_id", &q),
+                ("value", r#"["b"]"#),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // The page is looked up afresh on every visit: what was saved a moment ago is chosen.
+    let (status, html) = page(cand.clone()).await;
+    assert_eq!(status, 200);
+    assert!(
+        option_tag(&html, &q, "b").contains("checked"),
+        "{}",
+        option_tag(&html, &q, "b")
+    );
+    assert!(!option_tag(&html, &q, "a").contains("checked"));
+
+    // Another person, and nobody, get the page's refusal and none of the exam.
+    let other = app.signed_in("reviewer@demo.vigil.test").await;
+    let (status, html) = page(other).await;
+    assert_eq!(status, 403);
+    assert!(!html.contains(&stem));
+    let (status, html) = page(app.client()).await;
+    assert_eq!(status, 401);
+    assert!(!html.contains(&stem));
+}
