@@ -2,8 +2,11 @@
 //! the exam (the sign-in phase), then, all at once (the exam phase): each loads its exam page
 //! and the questions once, streams 10 events a second over its telemetry socket, and saves an
 //! answer every 10 seconds through the real `save_answer` server function; reviewers hold the
-//! live review stream open. It prints, per path, throughput and latency, the server's resident
-//! memory for each phase, and the events lost (acknowledged but not stored).
+//! live review stream open. Then the hand-in: at the exam's end every candidate submits through
+//! the real `submit_exam` server function (within the same second, as at a deadline) and waits
+//! for the server to close its telemetry socket. It prints, per path, throughput and latency,
+//! the server's resident memory for each phase, the server's CPU for the exam and for the
+//! hand-in, and the events lost (acknowledged but not stored).
 //!
 //! ```text
 //! exam-load --base http://127.0.0.1:3000 --database-url sqlite://data/vigil.db \
@@ -115,6 +118,9 @@ struct Figures {
     questions: Path,
     ack: Path,
     save: Path,
+    submit: Path,
+    /// From sending the submission to the server closing the socket ("the attempt has ended").
+    socket_closed: Path,
     acked_events: AtomicU64,
     review_notices: AtomicU64,
 }
@@ -262,8 +268,66 @@ async fn candidate(
             }
         }
     }
-    let _ = ws.close(None).await;
+    hand_in(&base, &http, &cookie, &sid, &mut ws, &figures).await;
     Ok((first, stored))
+}
+
+/// How long a candidate waits for the server to close the socket after handing in.
+const HAND_IN_WAIT: Duration = Duration::from_secs(60);
+
+/// Submits the attempt and waits for the server to close its telemetry socket with 4000 (the
+/// attempt has ended), as the page does when a candidate hands in.
+async fn hand_in(
+    base: &str,
+    http: &reqwest::Client,
+    cookie: &str,
+    sid: &str,
+    ws: &mut vigil_bench::Socket,
+    figures: &Figures,
+) {
+    let t = Instant::now();
+    let submitted = http
+        .post(format!("{base}/api/submit_exam"))
+        .header("cookie", cookie)
+        .form(&[("session_id", sid)])
+        .send()
+        .await;
+    match submitted {
+        Ok(r) if r.status().is_success() => {
+            let _ = r.bytes().await;
+            figures.submit.ok(t);
+        }
+        Ok(r) => {
+            figures.submit.failed(format!("submit_exam: {}", r.status()));
+            let _ = ws.close(None).await;
+            return;
+        }
+        Err(e) => {
+            figures.submit.failed(e.to_string());
+            let _ = ws.close(None).await;
+            return;
+        }
+    }
+    let closed = tokio::time::timeout(HAND_IN_WAIT, async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return None,
+            }
+        }
+    })
+    .await;
+    match closed {
+        Ok(Some(4000)) => figures.socket_closed.ok(t),
+        Ok(code) => figures
+            .socket_closed
+            .failed(format!("the socket ended with {code:?}, not 4000")),
+        Err(_) => figures.socket_closed.failed(format!(
+            "the socket was still open {} s after the hand-in",
+            HAND_IN_WAIT.as_secs()
+        )),
+    }
 }
 
 /// A reviewer's live stream (one tab of a reviewer signed in as `cookie`), held open until
@@ -390,7 +454,14 @@ async fn run(args: Args) -> Result<(), String> {
             (p.session_id, tokio::spawn(task))
         })
         .collect();
+    // The exam phase ends at `end` (a candidate's last second may run a little past it); the
+    // hand-in lasts from then until every candidate has handed in.
+    tokio::time::sleep_until(tokio::time::Instant::from_std(end)).await;
+    let seconds = start.elapsed().as_secs_f64().max(0.001);
+    let cpu_at_end: Vec<Option<f64>> = args.server_pids.iter().map(|p| cpu_seconds(Some(*p))).collect();
+    let own_cpu_at_end = cpu_seconds(None);
     let (ranges, failures) = join_candidates(tasks).await;
+    let hand_in_seconds = end.elapsed().as_secs_f64().max(0.001);
     let mut reviewer_failures = 0;
     for r in reviewers {
         match r.await {
@@ -407,17 +478,22 @@ async fn run(args: Args) -> Result<(), String> {
             }
         }
     }
-    let seconds = start.elapsed().as_secs_f64().max(0.001);
-    // Cores busy on average during the exam phase: where two cores' worth of time went.
-    let cores =
-        |before: Option<f64>, now: Option<f64>| Some(((now? - before?) / seconds * 100.0).round() / 100.0);
-    let server_cores: Vec<Option<f64>> = args
+    // Cores busy on average during a phase: where two cores' worth of time went.
+    let cores = |before: Option<f64>, now: Option<f64>, seconds: f64| {
+        Some(((now? - before?) / seconds * 100.0).round() / 100.0)
+    };
+    let server_cores: Vec<Option<f64>> = cpu_before
+        .iter()
+        .zip(&cpu_at_end)
+        .map(|(b, e)| cores(*b, *e, seconds))
+        .collect();
+    let own_cores = cores(own_cpu_before, own_cpu_at_end, seconds);
+    let hand_in_server_cores: Vec<Option<f64>> = args
         .server_pids
         .iter()
-        .zip(&cpu_before)
-        .map(|(p, b)| cores(*b, cpu_seconds(Some(*p))))
+        .zip(&cpu_at_end)
+        .map(|(p, e)| cores(*e, cpu_seconds(Some(*p)), hand_in_seconds))
         .collect();
-    let own_cores = cores(own_cpu_before, cpu_seconds(None));
 
     let lost = events_lost(&pool, &ranges).await?;
     let exam_rss = exam_rss.lock().map_err(|_| "poisoned")?.clone();
@@ -445,6 +521,12 @@ async fn run(args: Args) -> Result<(), String> {
             "exam_phase_max_anonymous": exam_anon,
         },
         "cpu_cores_exam_phase": {"server_per_node": server_cores, "load_generator": own_cores},
+        "hand_in": {
+            "seconds": (hand_in_seconds * 10.0).round() / 10.0,
+            "submit": figures.submit.report(hand_in_seconds),
+            "socket_closed": figures.socket_closed.report(hand_in_seconds),
+            "server_cores_per_node": hand_in_server_cores,
+        },
         "events_lost": lost,
     });
     println!(

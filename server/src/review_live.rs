@@ -39,7 +39,7 @@ pub async fn stream(State(state): State<ServerState>, headers: HeaderMap) -> Res
     match reviewer_orgs(&app, token.as_deref()).await {
         Ok(orgs) => {
             let feed = Feed {
-                rx: app.bus.subscribe(),
+                rx: app.bus.subscribe_review(),
                 stop: app.stopping.listener(),
                 orgs,
                 app,

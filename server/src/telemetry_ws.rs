@@ -7,14 +7,13 @@
 
 use crate::routes::ServerState;
 use app::error::AppError;
-use app::server::bus::Announcement;
+use app::server::bus::Check;
 use app::server::{auth, db, ingest, metrics};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use shared::telemetry::{ClientFrame, ServerFrame, MAX_FRAME_BYTES};
-use tokio::sync::broadcast::error::RecvError;
 use tracing::Instrument;
 
 pub async fn upgrade(
@@ -79,13 +78,6 @@ impl SignedIn {
     }
 }
 
-/// What an announcement makes an open socket check.
-enum Check {
-    AttemptEnded,
-    SignIn,
-    Both,
-}
-
 fn refuse(e: AppError) -> Response {
     e.into_response()
 }
@@ -93,8 +85,9 @@ fn refuse(e: AppError) -> Response {
 async fn stream(mut socket: WebSocket, signed_in: SignedIn, target: ingest::StreamTarget, mut stored: i64) {
     let ingestor = signed_in.app.ingestor.clone();
     let _open = metrics::OpenGuard::new(&metrics::get().telemetry_sockets_open);
-    // Ended attempts and sign-ins are announced on the bus, whichever node ended them.
-    let mut bus = signed_in.app.bus.subscribe();
+    // Ended attempts and sign-ins are announced on the bus, whichever node ended them; this
+    // socket's bell rings for its own attempt and its own person only.
+    let watch = signed_in.app.bus.watch(&target.session_id, &signed_in.user_id);
     // Checked only between frames, so a batch being stored is finished and acknowledged first.
     let mut stop = signed_in.app.stopping.listener();
     let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
@@ -108,18 +101,7 @@ async fn stream(mut socket: WebSocket, signed_in: SignedIn, target: ingest::Stre
     loop {
         let msg = tokio::select! {
             msg = socket.recv() => msg,
-            heard = bus.recv() => {
-                let check = match heard {
-                    Ok(Announcement::AttemptEnded { session_id }) if session_id == target.session_id => {
-                        Check::AttemptEnded
-                    }
-                    Ok(Announcement::SessionsEnded { user_id }) if user_id == signed_in.user_id => {
-                        Check::SignIn
-                    }
-                    // Announcements may have been missed: check both.
-                    Ok(Announcement::Resync) | Err(RecvError::Lagged(_)) => Check::Both,
-                    Ok(_) | Err(RecvError::Closed) => continue,
-                };
+            check = watch.heard() => {
                 if matches!(check, Check::SignIn | Check::Both) && !signed_in.still_valid().await {
                     close_signed_out(&mut socket).await;
                     break;

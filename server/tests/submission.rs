@@ -65,6 +65,18 @@ async fn submitting_grades_the_attempt_and_closes_it() {
     assert_eq!(second["correct_answer"], "True");
     assert_eq!(second["awarded"], 0.0);
     assert!(second["explanation"].as_str().unwrap().contains("TCP"));
+    // Each answer keeps the points it was given (what reviewers and reports read).
+    for (qid, expected) in [(&q[0], 1.0), (&q[1], 0.0), (&q[2], 1.0)] {
+        let points: Option<f64> = sqlx::query_scalar(
+            "SELECT points_awarded FROM answers WHERE session_id = $1 AND question_id = $2",
+        )
+        .bind(&sid)
+        .bind(qid)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(points, Some(expected), "question {qid}");
+    }
 
     // Late saves are refused with a reason, and change nothing.
     let (status, body) = save(&app, &cand, &sid, &q[1], r#"["true"]"#).await;

@@ -325,3 +325,55 @@ async fn set_camera_policy(app: &TestApp, exam_id: &str, policy: &str) {
         .await
         .unwrap();
 }
+
+/// The socket's `Close` code, waiting up to `within`; `None` if it stayed open or broke.
+async fn closed_with(ws: &mut common::ws::Ws, within: std::time::Duration) -> Option<u16> {
+    tokio::time::timeout(within, async {
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                Some(Ok(_)) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+#[tokio::test]
+async fn handing_in_closes_that_attempts_socket_and_no_other() {
+    let (app, org) = TestApp::start("ws-hand-in").await;
+    let Stream {
+        client,
+        sid,
+        cookie,
+        mut ws,
+    } = candidate_stream(&app, &org.exam_id).await;
+    // The same candidate's attempt at another proctored exam, streaming in another tab.
+    let other_exam: String = sqlx::query_scalar("SELECT id FROM exams WHERE title = $1")
+        .bind(app::server::demo::CAMERA_OPTIONAL_TITLE)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let other_sid = app.start_attempt(&client, &other_exam).await;
+    let mut other = connect(&app, &other_sid, Some(&cookie)).await.unwrap();
+    next_frame(&mut other).await;
+
+    let (status, body) = app.call(&client, "submit_exam", &[("session_id", &sid)]).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        closed_with(&mut ws, std::time::Duration::from_secs(5)).await,
+        Some(4000),
+        "the handed-in attempt's socket is closed with 'the attempt has ended'"
+    );
+    // The other attempt's socket heard nothing and still stores what it is sent.
+    let t = common::now_ms();
+    let ack = send(
+        &mut other,
+        json!({"type": "batch", "events": [event(&other_sid, 1, t, json!({"type": "heartbeat"}))]}),
+    )
+    .await;
+    assert_eq!(ack, json!({"type": "ack", "seq": 1}));
+}

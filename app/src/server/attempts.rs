@@ -118,6 +118,7 @@ pub async fn submit(
         .ok_or(AppError::Internal)?;
     let answers = db::answers::for_session(&mut *tx, session_id).await?;
     let (mut score, mut max, mut pending) = (0.0_f64, 0.0_f64, false);
+    let mut points: Vec<(&str, f64)> = Vec::with_capacity(answers.len());
     for q in &questions {
         max += q.content.points;
         let answer = answers.iter().find(|a| a.question_id == q.question_id);
@@ -126,12 +127,13 @@ pub async fn submit(
             Outcome::Scored(p) => {
                 score += p;
                 if answer.is_some() {
-                    db::answers::set_points(&mut *tx, session_id, &q.question_id, Some(p)).await?;
+                    points.push((&q.question_id, p));
                 }
             }
             Outcome::Pending => pending = true,
         }
     }
+    db::answers::set_points(&mut tx, session_id, &points).await?;
     let passed = (!pending).then(|| i64::from(percentage(score, max) >= exam.passing_score as f64));
     let status = if pending { "PENDING" } else { "GRADED" };
     db::exam_sessions::record_grade(&mut *tx, session_id, score, max, status, passed).await?;

@@ -45,19 +45,39 @@ pub async fn upsert<'e>(
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn set_points<'e>(
-    db: impl AnyExecutor<'e>,
+/// Questions scored in one statement (each question is two parameters).
+const POINTS_CHUNK: usize = 250;
+
+/// Sets the points of several answered questions of a session: one statement for up to
+/// [`POINTS_CHUNK`] questions, because a hand-in runs inside the write transaction and, on
+/// SQLite, each statement is a round trip to the one writing connection while every other
+/// writer waits (an exam of 40 questions was 40 of them).
+pub async fn set_points(
+    conn: &mut sqlx::AnyConnection,
     session_id: &str,
-    question_id: &str,
-    points: Option<f64>,
+    points: &[(&str, f64)],
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE answers SET points_awarded = $3 WHERE session_id = $1 AND question_id = $2")
-        .bind(session_id)
-        .bind(question_id)
-        .bind(points)
-        .execute(db)
-        .await
-        .map(|_| ())
+    for chunk in points.chunks(POINTS_CHUNK) {
+        // $1 is the session; question k is $(2k+2), its points $(2k+3).
+        let mut cases = String::new();
+        let mut ids = Vec::with_capacity(chunk.len());
+        for k in 0..chunk.len() {
+            let q = 2 * k + 2;
+            cases.push_str(&format!(" WHEN ${q} THEN ${}", q + 1));
+            ids.push(format!("${q}"));
+        }
+        let sql = format!(
+            "UPDATE answers SET points_awarded = CASE question_id{cases} END \
+             WHERE session_id = $1 AND question_id IN ({})",
+            ids.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(session_id);
+        for (question_id, p) in chunk {
+            query = query.bind(*question_id).bind(*p);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Marks or unmarks a question for review. A question not answered yet gets a row holding no

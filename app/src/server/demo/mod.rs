@@ -2,6 +2,7 @@
 //! and a proctored exam open now with the demo candidate enrolled. Idempotent.
 
 mod camera;
+pub use camera::CAMERA_OPTIONAL_TITLE;
 
 use crate::error::AppError;
 use crate::server::auth::hash_password;

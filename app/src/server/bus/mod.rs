@@ -1,6 +1,8 @@
 //! What one node tells every node sharing the database: reviewers' live notices, that a
-//! person's sign-in sessions ended, that an attempt ended. Open streams (the review stream, a
-//! candidate's telemetry socket) listen here, whichever node the change happened on.
+//! person's sign-in sessions ended, that an attempt ended. Open streams listen here, whichever
+//! node the change happened on: reviewers' streams to a broadcast of the notices, and each
+//! candidate's telemetry socket to a bell of its own ([`doorbells`]), rung only for its own
+//! attempt and its own sign-in.
 //!
 //! On SQLite there is one node, and the bus is an in-process broadcast. On PostgreSQL each
 //! announcement goes out with `NOTIFY` and comes back to every node (this one included)
@@ -16,6 +18,9 @@ use sqlx::AnyPool;
 use std::str::FromStr;
 use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
+
+pub mod doorbells;
+pub use doorbells::{Check, Doorbells, Watch};
 
 /// The PostgreSQL channel the nodes talk on.
 const CHANNEL: &str = "vigil_bus";
@@ -75,10 +80,36 @@ pub enum Announcement {
     Resync,
 }
 
+/// Where this node's streams hear announcements.
+#[derive(Debug, Clone)]
+struct Local {
+    /// Reviewers' streams: review notices and resyncs.
+    review: broadcast::Sender<Announcement>,
+    /// Candidates' sockets: attempts and sign-ins that ended, and resyncs.
+    doorbells: Doorbells,
+}
+
+impl Local {
+    fn deliver(&self, announcement: Announcement) {
+        // Nobody listening is fine.
+        match announcement {
+            Announcement::Review(_) => {
+                let _ = self.review.send(announcement);
+            }
+            Announcement::SessionsEnded { user_id } => self.doorbells.sign_in_ended(&user_id),
+            Announcement::AttemptEnded { session_id } => self.doorbells.attempt_ended(&session_id),
+            Announcement::Resync => {
+                self.doorbells.ring_all();
+                let _ = self.review.send(Announcement::Resync);
+            }
+        }
+    }
+}
+
 /// Sends and receives announcements. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Bus {
-    local: broadcast::Sender<Announcement>,
+    local: Local,
     /// `Some` on PostgreSQL: announcements go out through the database.
     outgoing: Option<mpsc::Sender<Announcement>>,
 }
@@ -87,7 +118,10 @@ impl Bus {
     /// A bus within this process only (one node on SQLite; tests).
     pub fn local() -> Bus {
         Bus {
-            local: broadcast::channel(1_024).0,
+            local: Local {
+                review: broadcast::channel(1_024).0,
+                doorbells: Doorbells::default(),
+            },
             outgoing: None,
         }
     }
@@ -115,9 +149,7 @@ impl Bus {
     /// Tells every node; nobody listening is fine.
     pub fn announce(&self, announcement: Announcement) {
         match &self.outgoing {
-            None => {
-                let _ = self.local.send(announcement);
-            }
+            None => self.local.deliver(announcement),
             Some(tx) => {
                 if tx.try_send(announcement).is_err() {
                     tracing::warn!("announcement dropped: the database is not keeping up");
@@ -134,8 +166,15 @@ impl Bus {
         }));
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Announcement> {
-        self.local.subscribe()
+    /// Review notices (and resyncs), for a reviewer's live stream.
+    pub fn subscribe_review(&self) -> broadcast::Receiver<Announcement> {
+        self.local.review.subscribe()
+    }
+
+    /// A bell for a candidate's telemetry socket, rung when its attempt or its person's
+    /// sign-in sessions end.
+    pub fn watch(&self, session_id: &str, user_id: &str) -> Watch {
+        self.local.doorbells.watch(session_id, user_id)
     }
 }
 
@@ -148,14 +187,14 @@ async fn listen(pool: &sqlx::PgPool) -> Result<PgListener, sqlx::Error> {
 /// Hands what arrives on the channel to this node's streams. After a lost connection it
 /// reconnects (at once, or waiting longer after each failure, up to 5 s) and announces a
 /// resync.
-async fn receive(pool: sqlx::PgPool, mut listener: PgListener, local: broadcast::Sender<Announcement>) {
+async fn receive(pool: sqlx::PgPool, mut listener: PgListener, local: Local) {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
                 match serde_json::from_str::<Vec<Announcement>>(notification.payload()) {
                     Ok(batch) => {
                         for a in batch {
-                            let _ = local.send(a);
+                            local.deliver(a);
                         }
                     }
                     Err(e) => tracing::warn!(error = %e, "unreadable announcement ignored"),
@@ -182,7 +221,7 @@ async fn receive(pool: sqlx::PgPool, mut listener: PgListener, local: broadcast:
                 tracing::info!("listening to other nodes again");
             }
         }
-        let _ = local.send(Announcement::Resync);
+        local.deliver(Announcement::Resync);
     }
 }
 
