@@ -118,7 +118,7 @@ async fn the_server_submits_at_the_deadline_with_every_saved_answer() {
 
     // Nothing is due yet.
     assert_eq!(
-        app::server::deadlines::sweep(&app.pool, &app.ingestor(), common::now_ms())
+        app::server::deadlines::sweep(&app.pool, &app.ingestor(), &app.hand_ins(), common::now_ms())
             .await
             .unwrap(),
         0
@@ -372,7 +372,7 @@ async fn saves_sharing_a_commit_keep_their_own_outcomes() {
     }
     let outcomes = futures_util::future::join_all(saves.into_iter().map(|(open, s)| {
         let writer = writer.clone();
-        async move { (open, writer.save(s).await) }
+        async move { (open, writer.write(s).await) }
     }))
     .await;
     for (open, outcome) in outcomes {
@@ -405,4 +405,38 @@ async fn saves_sharing_a_commit_keep_their_own_outcomes() {
             .await
             .unwrap();
     assert_eq!(touched, 0, "the submitted attempt's answers are as they were");
+}
+
+#[tokio::test]
+async fn an_attempt_handed_in_twice_at_once_is_graded_once() {
+    // A double click, or the deadline job and the candidate in the same moment: both hand-ins
+    // may share one commit, and the second must still be refused.
+    let (app, org) = TestApp::start("submit-twice").await;
+    let (cand, sid, q) = start(&app, &org.exam_id).await;
+    assert_eq!(save(&app, &cand, &sid, &q[0], r#"["b"]"#).await.0, 200);
+    // The deadline has just passed.
+    let now = common::now_ms();
+    sqlx::query("UPDATE exam_sessions SET deadline_at = $1 WHERE id = $2")
+        .bind(now - 1)
+        .bind(&sid)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let form = [("session_id", sid.as_str())];
+    let hand_in = || app.call(&cand, "submit_exam", &form);
+    let (hand_ins, ingestor) = (app.hand_ins(), app.ingestor());
+    let deadline = app::server::deadlines::sweep(&app.pool, &ingestor, &hand_ins, now);
+    let (first, second, swept) = tokio::join!(hand_in(), hand_in(), deadline);
+    let mut statuses = vec![first.0, second.0];
+    statuses.sort_unstable();
+    let swept = swept.expect("the deadline job runs");
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count() + swept,
+        1,
+        "handed in exactly once: {statuses:?}, {swept} by the deadline job"
+    );
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "{statuses:?}");
+    let (status, result) = app.call(&cand, "exam_result", &[("session_id", &sid)]).await;
+    assert_eq!(status, 200, "{result}");
+    assert_eq!(result["score"], 1.0);
 }

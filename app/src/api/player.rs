@@ -93,7 +93,15 @@ pub async fn submit_exam(session_id: String) -> Result<(), AppError> {
             let state = state()?;
             let user = auth::current_user(&state).await?;
             let session = attempts::own_session(&state, &user.id, &session_id).await?;
-            attempts::submit(&state.pool, &state.ingestor, &session.id, now_ms(), false).await
+            attempts::submit(
+                &state.pool,
+                &state.ingestor,
+                &state.hand_ins,
+                &session.id,
+                now_ms(),
+                false,
+            )
+            .await
         }
         .await,
     )

@@ -1,8 +1,10 @@
 //! Exam attempts as the candidate owns them.
 
 use super::bus::NoticeKind;
-use super::db::{self, exam_sessions::ExamSessionRow};
+use super::db::{self, exam_sessions::ExamSessionRow, exams::ExamRow};
+use super::exams::delivery::Delivered;
 use super::ingest::Ingestor;
+use super::shared_commits::{SharedCommits, Stored, Write};
 use super::{flagging, AppState};
 use crate::error::AppError;
 use shared::grading::{percentage, Outcome};
@@ -65,7 +67,7 @@ pub async fn save_answer(
     }
     state
         .answers
-        .save(super::answer_writer::Save {
+        .write(super::answer_writer::Save {
             session_id: session.id.clone(),
             user_id: session.user_id.clone(),
             deadline_at: session.deadline_at,
@@ -93,9 +95,11 @@ pub const SUBMITTED_UNHEARD_NOTE: &str =
 /// Submits an attempt and grades it: objective questions now, essays pending a person.
 /// `auto` marks a submission the server made at the deadline. Refused if already submitted.
 /// A proctored attempt that never sent telemetry is flagged; its telemetry sockets close.
+/// The writes share a commit with the other hand-ins of the moment (`shared_commits`).
 pub async fn submit(
     pool: &AnyPool,
     ingestor: &Ingestor,
+    hand_ins: &HandIns,
     session_id: &str,
     now: i64,
     auto: bool,
@@ -109,17 +113,71 @@ pub async fn submit(
         .await?
         .ok_or(AppError::Internal)?;
     let questions = super::exams::delivery::questions_of(pool, session_id, &exam).await?;
-    let mut tx = db::begin_write(pool).await?;
-    if !db::exam_sessions::mark_submitted(&mut *tx, session_id, now, auto).await? {
-        return Err(AppError::Conflict("This exam has already been submitted.".into()));
+    let org_id = exam.org_id.clone();
+    let unheard = hand_ins
+        .write(HandIn {
+            session_id: session_id.to_string(),
+            now,
+            auto,
+            exam,
+            questions,
+        })
+        .await?;
+    ingestor.end_session(session_id);
+    if unheard {
+        tracing::info!(%session_id, "submitted without any telemetry");
+        ingestor.notify(&org_id, session_id, NoticeKind::Flag);
     }
-    let session = db::exam_sessions::find(&mut *tx, session_id)
-        .await?
-        .ok_or(AppError::Internal)?;
-    let answers = db::answers::for_session(&mut *tx, session_id).await?;
+    Ok(())
+}
+
+/// Hands attempts in, several to a commit.
+pub type HandIns = SharedCommits<HandIn>;
+
+/// One attempt to hand in, with what was read before the write transaction.
+pub struct HandIn {
+    session_id: String,
+    now: i64,
+    auto: bool,
+    exam: ExamRow,
+    questions: Vec<Delivered>,
+}
+
+impl Write for HandIn {
+    /// Whether the attempt was handed in without one telemetry event (and so flagged).
+    type Outcome = bool;
+
+    fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    fn store<'a>(tx: &'a mut db::WriteTx, hand_ins: &'a [&'a Self]) -> Stored<'a, bool> {
+        Box::pin(async move {
+            let mut outcomes = Vec::with_capacity(hand_ins.len());
+            for h in hand_ins {
+                outcomes.push(hand_in(tx, h).await?);
+            }
+            Ok(outcomes)
+        })
+    }
+}
+
+/// The hand-in's writes: the attempt closed (conditionally: refused if already submitted) and
+/// graded, the enrolment moved on, and the never-heard flag where it applies.
+async fn hand_in(tx: &mut db::WriteTx, h: &HandIn) -> sqlx::Result<Result<bool, AppError>> {
+    let (session_id, now, exam) = (h.session_id.as_str(), h.now, &h.exam);
+    if !db::exam_sessions::mark_submitted(&mut **tx, session_id, now, h.auto).await? {
+        return Ok(Err(AppError::Conflict(
+            "This exam has already been submitted.".into(),
+        )));
+    }
+    let Some(session) = db::exam_sessions::find(&mut **tx, session_id).await? else {
+        return Ok(Err(AppError::Internal));
+    };
+    let answers = db::answers::for_session(&mut **tx, session_id).await?;
     let (mut score, mut max, mut pending) = (0.0_f64, 0.0_f64, false);
     let mut points: Vec<(&str, f64)> = Vec::with_capacity(answers.len());
-    for q in &questions {
+    for q in &h.questions {
         max += q.content.points;
         let answer = answers.iter().find(|a| a.question_id == q.question_id);
         let response = answer.and_then(|a| serde_json::from_str::<serde_json::Value>(&a.value_json).ok());
@@ -133,37 +191,31 @@ pub async fn submit(
             Outcome::Pending => pending = true,
         }
     }
-    db::answers::set_points(&mut tx, session_id, &points).await?;
+    db::answers::set_points(tx, session_id, &points).await?;
     let passed = (!pending).then(|| i64::from(percentage(score, max) >= exam.passing_score as f64));
     let status = if pending { "PENDING" } else { "GRADED" };
-    db::exam_sessions::record_grade(&mut *tx, session_id, score, max, status, passed).await?;
+    db::exam_sessions::record_grade(&mut **tx, session_id, score, max, status, passed).await?;
     // Completed once the last attempt is in; otherwise the candidate may start another.
-    let allowed = db::enrollments::find_by_id(&mut *tx, &session.enrollment_id)
+    let allowed = db::enrollments::find_by_id(&mut **tx, &session.enrollment_id)
         .await?
-        .map_or(exam.max_attempts, |e| e.attempts_allowed(&exam));
+        .map_or(exam.max_attempts, |e| e.attempts_allowed(exam));
     let enrollment_status = if session.attempt_no >= allowed {
         EnrollmentStatus::Completed
     } else {
         EnrollmentStatus::Accepted
     };
-    db::enrollments::set_status(&mut *tx, &session.enrollment_id, enrollment_status).await?;
+    db::enrollments::set_status(&mut **tx, &session.enrollment_id, enrollment_status).await?;
     let mut unheard = false;
-    if exam.proctoring_enabled != 0 && db::events::max_seq(&mut *tx, session_id).await? == 0 {
+    if exam.proctoring_enabled != 0 && db::events::max_seq(&mut **tx, session_id).await? == 0 {
         let flag = NewFlag {
             flag_type: FlagType::TelemetryGap,
             severity: Severity::Medium,
             evidence: Vec::new(),
         };
         let key = db::flags::once::NEVER_HEARD.to_string();
-        unheard = flagging::raise_once(&mut tx, session_id, &flag, SUBMITTED_UNHEARD_NOTE, key, now).await?;
+        unheard = flagging::raise_once(tx, session_id, &flag, SUBMITTED_UNHEARD_NOTE, key, now).await?;
     }
-    tx.commit().await?;
-    ingestor.end_session(session_id);
-    if unheard {
-        tracing::info!(%session_id, "submitted without any telemetry");
-        ingestor.notify(&exam.org_id, session_id, NoticeKind::Flag);
-    }
-    Ok(())
+    Ok(Ok(unheard))
 }
 
 /// `items` in the order an attempt shows them: shuffled by `seed` (the session id and what is

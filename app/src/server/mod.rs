@@ -38,6 +38,7 @@ pub mod retention;
 pub mod review;
 pub mod review_seed;
 pub mod second_factor;
+pub mod shared_commits;
 pub mod shown_questions;
 pub mod stopping;
 pub mod throttle;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub bus: bus::Bus,
     /// Stores answer saves, several to a commit.
     pub answers: answer_writer::AnswerWriter,
+    /// Hands attempts in, several to a commit.
+    pub hand_ins: attempts::HandIns,
     /// Marks sign-in sessions used, in batches off the request path.
     pub last_seen: last_seen::Recorder,
     /// This process among the nodes sharing the database (holds job leases).
@@ -125,12 +128,14 @@ impl AppState {
         let bus = bus::Bus::start(&pool, node.id()).await.map_err(StateError::Bus)?;
         let ingestor = ingest::Ingestor::start(pool.clone(), settings.telemetry, bus.clone());
         watch::start(pool.clone(), ingestor.clone(), node.clone());
-        deadlines::start(pool.clone(), ingestor.clone(), node.clone());
+        let hand_ins = attempts::HandIns::start(pool.clone());
+        deadlines::start(pool.clone(), ingestor.clone(), hand_ins.clone(), node.clone());
         retention::start(pool.clone(), node.clone());
         wal_checkpoint::start(pool.clone());
         Ok(AppState {
             last_seen: last_seen::Recorder::start(pool.clone()),
             answers: answer_writer::AnswerWriter::start(pool.clone()),
+            hand_ins,
             node,
             ingestor,
             pool,

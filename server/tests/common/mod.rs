@@ -233,6 +233,11 @@ impl TestApp {
         )
     }
 
+    /// A hand-in writer of the test's own, for running the deadline job by hand.
+    pub fn hand_ins(&self) -> app::server::attempts::HandIns {
+        app::server::attempts::HandIns::start(self.pool.clone())
+    }
+
     /// One page of the review queue as `client` sees it, with `filter` (JSON).
     pub async fn queue(&self, client: &Client, filter: Value) -> (u16, Value) {
         self.call_json(client, "review_queue", &serde_json::json!({ "filter": filter }))
