@@ -292,21 +292,19 @@ async fn hand_in(
         .form(&[("session_id", sid)])
         .send()
         .await;
-    match submitted {
+    let refused = match submitted {
         Ok(r) if r.status().is_success() => {
             let _ = r.bytes().await;
             figures.submit.ok(t);
+            None
         }
-        Ok(r) => {
-            figures.submit.failed(format!("submit_exam: {}", r.status()));
-            let _ = ws.close(None).await;
-            return;
-        }
-        Err(e) => {
-            figures.submit.failed(e.to_string());
-            let _ = ws.close(None).await;
-            return;
-        }
+        Ok(r) => Some(format!("submit_exam: {}", r.status())),
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(why) = refused {
+        figures.submit.failed(why);
+        let _ = ws.close(None).await;
+        return;
     }
     let closed = tokio::time::timeout(HAND_IN_WAIT, async {
         loop {

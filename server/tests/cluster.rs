@@ -133,19 +133,9 @@ async fn a_reviewer_on_one_node_hears_of_changes_made_on_the_other_even_after_a_
     // An attempt submitted through node B closes the telemetry socket open on node A.
     let (status, reply) = b.call(&cand, "submit_exam", &[("session_id", &sid)]).await;
     assert_eq!(status, 200, "{reply}");
-    let closed = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            match ws.next().await {
-                Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => {
-                    return frame.map(|f| u16::from(f.code))
-                }
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("the socket on node A closes within 10 s");
+    let closed = tokio::time::timeout(Duration::from_secs(10), common::ws::close_code(&mut ws))
+        .await
+        .expect("the socket on node A closes within 10 s");
     assert_eq!(closed, Some(4000));
 }
 

@@ -5,7 +5,6 @@
 mod common;
 
 use common::{message, ws, TestApp, PASSWORD};
-use futures_util::StreamExt;
 
 const CANDIDATE: &str = "candidate@demo.vigil.test";
 
@@ -261,19 +260,9 @@ async fn signing_out_closes_the_open_telemetry_socket() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), async {
-        loop {
-            match socket.next().await {
-                Some(Ok(tokio_tungstenite::tungstenite::Message::Close(frame))) => {
-                    return frame.map(|f| u16::from(f.code))
-                }
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .expect("the socket closes within seconds");
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), ws::close_code(&mut socket))
+        .await
+        .expect("the socket closes within seconds");
     assert_eq!(closed, Some(4001));
     // The other session (the candidate's browser) still works: only the ended one was cut.
     let (_, me) = app.call(&client, "me", &[]).await;

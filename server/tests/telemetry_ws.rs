@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::ws::{candidate_stream, connect, cookie_for, event, next_frame, send, Stream};
+use common::ws::{candidate_stream, close_code, connect, cookie_for, event, next_frame, send, Stream};
 use common::TestApp;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;
@@ -326,22 +326,6 @@ async fn set_camera_policy(app: &TestApp, exam_id: &str, policy: &str) {
         .unwrap();
 }
 
-/// The socket's `Close` code, waiting up to `within`; `None` if it stayed open or broke.
-async fn closed_with(ws: &mut common::ws::Ws, within: std::time::Duration) -> Option<u16> {
-    tokio::time::timeout(within, async {
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
-                Some(Ok(_)) => continue,
-                _ => return None,
-            }
-        }
-    })
-    .await
-    .ok()
-    .flatten()
-}
-
 #[tokio::test]
 async fn handing_in_closes_that_attempts_socket_and_no_other() {
     let (app, org) = TestApp::start("ws-hand-in").await;
@@ -364,7 +348,10 @@ async fn handing_in_closes_that_attempts_socket_and_no_other() {
     let (status, body) = app.call(&client, "submit_exam", &[("session_id", &sid)]).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
-        closed_with(&mut ws, std::time::Duration::from_secs(5)).await,
+        tokio::time::timeout(std::time::Duration::from_secs(5), close_code(&mut ws))
+            .await
+            .ok()
+            .flatten(),
         Some(4000),
         "the handed-in attempt's socket is closed with 'the attempt has ended'"
     );

@@ -46,6 +46,18 @@ pub async fn next_frame(ws: &mut Ws) -> Value {
     }
 }
 
+/// The code of the `Close` frame the server ends the socket with; `None` if it broke or
+/// closed without one. Waits as long as the socket stays open: callers bound it.
+pub async fn close_code(ws: &mut Ws) -> Option<u16> {
+    loop {
+        match ws.next().await {
+            Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
 pub async fn send(ws: &mut Ws, frame: Value) -> Value {
     ws.send(Message::Text(frame.to_string().into())).await.unwrap();
     next_frame(ws).await
