@@ -1,12 +1,14 @@
 //! The whole exam under load. N candidates (seeded with `vigil seed-load N`) sign in and start
 //! the exam (the sign-in phase), then, all at once (the exam phase): each loads its exam page
 //! and the questions once, streams 10 events a second over its telemetry socket, and saves an
-//! answer every 10 seconds through the real `save_answer` server function; reviewers hold the
-//! live review stream open. Then the hand-in: at the exam's end every candidate submits through
+//! answer every 10 seconds (each candidate in a second of its own) through the real
+//! `save_answer` server function; reviewers hold the live review stream open. Then the hand-in: at the exam's end every candidate submits through
 //! the real `submit_exam` server function (within the same second, as at a deadline) and waits
 //! for the server to close its telemetry socket. It prints, per path, throughput and latency,
 //! the server's resident memory for each phase, the server's CPU for the exam and for the
-//! hand-in, and the events lost (acknowledged but not stored).
+//! hand-in, and the events lost (acknowledged but not stored). Telemetry and saves are also
+//! reported without the opening (until every candidate has its page and its socket), where
+//! 5,000 arrivals in one second dominate the tail.
 //!
 //! ```text
 //! exam-load --base http://127.0.0.1:3000 --database-url sqlite://data/vigil.db \
@@ -74,10 +76,10 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// Latencies and failures of one path.
+/// Latencies and failures of one path, each latency with the moment its request was sent.
 #[derive(Default)]
 struct Path {
-    latencies_us: Mutex<Vec<u32>>,
+    latencies_us: Mutex<Vec<(Instant, u32)>>,
     errors: AtomicU64,
     first_error: Mutex<Option<String>>,
 }
@@ -86,7 +88,7 @@ impl Path {
     fn ok(&self, since: Instant) {
         let us = since.elapsed().as_micros().min(u128::from(u32::MAX)) as u32;
         if let Ok(mut l) = self.latencies_us.lock() {
-            l.push(us);
+            l.push((since, us));
         }
     }
 
@@ -97,9 +99,24 @@ impl Path {
         }
     }
 
-    fn report(&self, seconds: f64) -> Value {
-        let mut l = self.latencies_us.lock().map(|l| l.clone()).unwrap_or_default();
+    /// Sorted latencies of the requests sent at or after `from` (all of them without it).
+    fn sorted(&self, from: Option<Instant>) -> Vec<u32> {
+        let mut l: Vec<u32> = self
+            .latencies_us
+            .lock()
+            .map(|l| {
+                l.iter()
+                    .filter(|(sent, _)| from.is_none_or(|f| *sent >= f))
+                    .map(|(_, us)| *us)
+                    .collect()
+            })
+            .unwrap_or_default();
         l.sort_unstable();
+        l
+    }
+
+    fn report(&self, seconds: f64) -> Value {
+        let l = self.sorted(None);
         json!({
             "count": l.len(),
             "per_sec": (l.len() as f64 / seconds).round(),
@@ -108,6 +125,18 @@ impl Path {
             "max_ms": percentile(&l, 1.0),
             "errors": self.errors.load(Relaxed),
             "first_error": self.first_error.lock().ok().and_then(|e| e.clone()),
+        })
+    }
+
+    /// The same figures with the opening left out: requests sent once every candidate had its
+    /// page, its questions and its socket.
+    fn report_after(&self, from: Instant) -> Value {
+        let l = self.sorted(Some(from));
+        json!({
+            "count": l.len(),
+            "p50_ms": percentile(&l, 0.50),
+            "p99_ms": percentile(&l, 0.99),
+            "max_ms": percentile(&l, 1.0),
         })
     }
 }
@@ -123,6 +152,9 @@ struct Figures {
     socket_closed: Path,
     acked_events: AtomicU64,
     review_notices: AtomicU64,
+    /// When the last candidate had its page, its questions and its socket open: the end of the
+    /// opening, where every candidate arrives at once.
+    opened: Mutex<Option<Instant>>,
 }
 
 /// A value `save_answer` accepts for a question of `kind` (the load exam is the demo's).
@@ -212,6 +244,13 @@ async fn candidate(
         ServerFrame::Hello { last_seq } => last_seq,
         other => return Err(format!("expected hello, got {other:?}")),
     };
+    if let Ok(mut opened) = figures.opened.lock() {
+        let now = Instant::now();
+        *opened = Some(opened.map_or(now, |o| o.max(now)));
+    }
+    // Candidates answer at their own pace: each saves in its own second of every ten, not all
+    // 5,000 in the same second (which a shared phase would make a burst of ten times the rate).
+    let save_second = rand_offset(&format!("{sid}/save")) % 10;
     let first = stored + 1;
     // Each candidate's second keeps the phase it started with, as a browser's timer does:
     // were the clock restarted when the socket opens, the queue of exam pages at the start
@@ -238,7 +277,7 @@ async fn candidate(
             ServerFrame::Error { reason } => figures.ack.failed(reason),
             ServerFrame::Hello { .. } => return Err("unexpected hello".into()),
         }
-        if second.is_multiple_of(10) && !questions.is_empty() {
+        if second % 10 == save_second && !questions.is_empty() {
             version += 1;
             let (qid, kind) = &questions[(version as usize) % questions.len()];
             let v = version.to_string();
@@ -496,6 +535,7 @@ async fn run(args: Args) -> Result<(), String> {
     let lost = events_lost(&pool, &ranges).await?;
     let exam_rss = exam_rss.lock().map_err(|_| "poisoned")?.clone();
     let exam_anon = exam_anon.lock().map_err(|_| "poisoned")?.clone();
+    let opened = *figures.opened.lock().map_err(|_| "poisoned")?;
     let report = json!({
         "scenario": "exam",
         "backend": args.database_url.split(':').next(),
@@ -511,6 +551,11 @@ async fn run(args: Args) -> Result<(), String> {
         "telemetry_ack": figures.ack.report(seconds),
         "events_per_sec_accepted": (figures.acked_events.load(Relaxed) as f64 / seconds).round(),
         "answer_save": figures.save.report(seconds),
+        "after_opening": opened.map(|o| json!({
+            "opening_seconds": ((o - start).as_secs_f64() * 10.0).round() / 10.0,
+            "telemetry_ack": figures.ack.report_after(o),
+            "answer_save": figures.save.report_after(o),
+        })),
         "review_notices": figures.review_notices.load(Relaxed),
         "server_rss_mib_per_node": {
             "sign_in_phase_peak": sign_in_peak,

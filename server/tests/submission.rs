@@ -363,13 +363,24 @@ async fn saves_sharing_a_commit_keep_their_own_outcomes() {
         now,
     };
     // Versions 1..=10 of two answers, newest first for one and oldest first for the other,
-    // interleaved with saves to the submitted attempt.
+    // interleaved with saves to the submitted attempt, and one in the open attempt's name by
+    // someone else (the attempt is taken for a batch of saves; each is checked for its person).
     let mut saves = Vec::new();
     for v in 1..=10_i64 {
         saves.push((true, save(&open, &q[0], 11 - v)));
         saves.push((true, save(&open, &q[1], v)));
         saves.push((false, save(&submitted, &q[0], v)));
     }
+    saves.insert(
+        7,
+        (
+            false,
+            Save {
+                user_id: submitted.user_id.clone(),
+                ..save(&open, &q[1], 99)
+            },
+        ),
+    );
     let outcomes = futures_util::future::join_all(saves.into_iter().map(|(open, s)| {
         let writer = writer.clone();
         async move { (open, writer.write(s).await) }

@@ -18,31 +18,58 @@ pub async fn for_session<'e>(db: impl AnyExecutor<'e>, session_id: &str) -> sqlx
         .await
 }
 
-/// Stores the answer unless a save with an equal or higher version is already there.
-/// Returns whether this save was applied.
-pub async fn upsert<'e>(
-    db: impl AnyExecutor<'e>,
-    session_id: &str,
-    question_id: &str,
-    value_json: &str,
-    version: i64,
-    now: i64,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "INSERT INTO answers (id, session_id, question_id, value_json, version, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) \
-         ON CONFLICT (session_id, question_id) DO UPDATE SET value_json = excluded.value_json, \
-         version = excluded.version, updated_at = excluded.updated_at WHERE answers.version < excluded.version",
-    )
-    .bind(crate::server::new_id())
-    .bind(session_id)
-    .bind(question_id)
-    .bind(value_json)
-    .bind(version)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() > 0)
+/// One answer for [`upsert_many`].
+#[derive(Debug, Clone, Copy)]
+pub struct NewAnswer<'a> {
+    pub session_id: &'a str,
+    pub question_id: &'a str,
+    pub value_json: &'a str,
+    pub version: i64,
+    pub now: i64,
+}
+
+/// Answers stored in one statement (each is six parameters).
+const UPSERT_CHUNK: usize = 100;
+
+/// Stores answers, a few statements for many: each unless a save with an equal or higher
+/// version is already there. A (session, question) may appear only once (one
+/// statement cannot change a row twice).
+pub async fn upsert_many(conn: &mut sqlx::AnyConnection, rows: &[NewAnswer<'_>]) -> sqlx::Result<()> {
+    for chunk in rows.chunks(UPSERT_CHUNK) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|k| {
+                let p = 6 * k;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    p + 1,
+                    p + 2,
+                    p + 3,
+                    p + 4,
+                    p + 5,
+                    p + 6
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO answers (id, session_id, question_id, value_json, version, updated_at) \
+             VALUES {} \
+             ON CONFLICT (session_id, question_id) DO UPDATE SET value_json = excluded.value_json, \
+             version = excluded.version, updated_at = excluded.updated_at WHERE answers.version < excluded.version",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for r in chunk {
+            query = query
+                .bind(crate::server::new_id())
+                .bind(r.session_id)
+                .bind(r.question_id)
+                .bind(r.value_json)
+                .bind(r.version)
+                .bind(r.now);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Questions scored in one statement (each question is two parameters).

@@ -28,7 +28,28 @@ const TURN_TIMEOUT: Duration = Duration::from_secs(5);
 /// A transaction that writes; on SQLite it holds the process's turn to write until it ends.
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
-    _turn: Option<OwnedMutexGuard<()>>,
+    _turn: Option<Turn>,
+}
+
+/// The process's turn to write to a SQLite file. Its debug log (`app::server::db::write_tx`)
+/// says how long each writer waited for it and held it, in the writer's span and thread: at
+/// an exam's busiest moment every writer queues for this one lock, and the log shows whose
+/// turns the others wait through.
+struct Turn {
+    _guard: OwnedMutexGuard<()>,
+    waited: Duration,
+    since: std::time::Instant,
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        tracing::debug!(
+            waited_us = self.waited.as_micros() as u64,
+            held_us = self.since.elapsed().as_micros() as u64,
+            thread = std::thread::current().name().unwrap_or("-"),
+            "write turn"
+        );
+    }
 }
 
 impl WriteTx {
@@ -65,7 +86,13 @@ pub async fn begin_write(pool: &AnyPool) -> sqlx::Result<WriteTx> {
         });
     }
     let file = file_writer(pool);
-    let turn = file.take_turn().await?;
+    let asked = std::time::Instant::now();
+    let guard = file.take_turn().await?;
+    let turn = Turn {
+        _guard: guard,
+        waited: asked.elapsed(),
+        since: std::time::Instant::now(),
+    };
     let on = file.connection.as_ref().unwrap_or(pool);
     Ok(WriteTx {
         tx: on.begin_with("BEGIN IMMEDIATE").await?,

@@ -329,26 +329,46 @@ pub async fn counting_attempt<'e>(
     .await
 }
 
-/// Takes the session's row for a save: succeeds only while the attempt is the user's, not
-/// submitted and within its deadline. Being an UPDATE, it waits for a submission in progress
-/// (PostgreSQL row lock; SQLite's single writer) and then sees it, so a save racing a submit
-/// (the candidate's or the deadline job's) can never change an answer after submission.
-pub async fn lock_open_for_save<'e>(
-    db: impl AnyExecutor<'e>,
-    id: &str,
-    user_id: &str,
+/// A session whose row [`lock_open_for_saves`] took: whose it is and until when it is open.
+#[derive(Debug, Clone, FromRow)]
+pub struct OpenForSave {
+    pub id: String,
+    pub user_id: String,
+    pub deadline_at: i64,
+}
+
+/// Sessions taken in one statement (one parameter each, besides the time).
+const OPEN_FOR_SAVE_CHUNK: usize = 250;
+
+/// Takes the rows of the sessions of many saves at once: those not submitted, in progress and
+/// within their deadline at `now`, returned. Being an UPDATE, it waits for a submission in
+/// progress (PostgreSQL row lock; SQLite's single writer) and then sees it, so a save racing a
+/// submit (the candidate's or the deadline job's) can never change an answer after submission.
+/// One statement for many saves (they share commits, and on SQLite every statement is a round
+/// trip made while every other writer waits for the lock); the caller checks each save's
+/// person and its own time against what comes back.
+pub async fn lock_open_for_saves(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[&str],
     now: i64,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE exam_sessions SET status = status WHERE id = $1 AND user_id = $2 \
-         AND submitted_at IS NULL AND status = 'IN_PROGRESS' AND deadline_at >= $3",
-    )
-    .bind(id)
-    .bind(user_id)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+) -> sqlx::Result<Vec<OpenForSave>> {
+    let mut open = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(OPEN_FOR_SAVE_CHUNK) {
+        // $1 is the time; session k is $(k+2).
+        let list: Vec<String> = (0..chunk.len()).map(|k| format!("${}", k + 2)).collect();
+        let sql = format!(
+            "UPDATE exam_sessions SET status = status WHERE submitted_at IS NULL \
+             AND status = 'IN_PROGRESS' AND deadline_at >= $1 AND id IN ({}) \
+             RETURNING id, user_id, deadline_at",
+            list.join(", ")
+        );
+        let mut query = sqlx::query_as::<_, OpenForSave>(&sql).bind(now);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        open.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(open)
 }
 
 #[derive(Debug, Clone, FromRow)]
