@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 /// The largest memory map a SQLite connection may be given (64 GiB of address space).
 const MAX_SQLITE_MMAP_MB: i64 = 65_536;
+/// The longest a SQLite commit group may stay open for writers queued behind it.
+const MAX_SQLITE_COMMIT_WINDOW_MS: i64 = 1_000;
 
 #[derive(Clone)]
 pub struct Config {
@@ -18,6 +20,9 @@ pub struct Config {
     /// How much of a SQLite file each connection reads through a memory map, in MiB
     /// (`VIGIL_SQLITE_MMAP_MB`; 0: none).
     pub sqlite_mmap_mb: u64,
+    /// How long writers queued behind each other on a SQLite file may share one commit, in
+    /// milliseconds (`VIGIL_SQLITE_COMMIT_WINDOW_MS`; 0: each commits on its own).
+    pub sqlite_commit_window_ms: u64,
     /// Where people reach Vigil, for links in messages; defaults to the listen address.
     pub public_url: Option<String>,
     /// `smtp://[user:password@]host[:port]`; unset keeps mail in the outbox and the log.
@@ -58,6 +63,7 @@ impl std::fmt::Debug for Config {
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("idle_timeout_minutes", &self.idle_timeout_minutes)
             .field("sqlite_mmap_mb", &self.sqlite_mmap_mb)
+            .field("sqlite_commit_window_ms", &self.sqlite_commit_window_ms)
             .finish_non_exhaustive()
     }
 }
@@ -144,6 +150,14 @@ impl Config {
         // Within 0..=MAX, so the conversion back cannot fail.
         let sqlite_mmap_mb =
             number_in(&get, "VIGIL_SQLITE_MMAP_MB", default_mmap, 0..=MAX_SQLITE_MMAP_MB)?.unsigned_abs();
+        let default_window = app::server::db::SQLITE_COMMIT_WINDOW_MS as i64;
+        let sqlite_commit_window_ms = number_in(
+            &get,
+            "VIGIL_SQLITE_COMMIT_WINDOW_MS",
+            default_window,
+            0..=MAX_SQLITE_COMMIT_WINDOW_MS,
+        )?
+        .unsigned_abs();
         let public_url = get("VIGIL_PUBLIC_URL").filter(|s| !s.trim().is_empty());
         if let Some(url) = &public_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -248,6 +262,7 @@ impl Config {
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             max_db_connections,
             sqlite_mmap_mb,
+            sqlite_commit_window_ms,
             public_url,
             smtp_url: get("VIGIL_SMTP_URL").filter(|s| !s.trim().is_empty()),
             mail_from: get("VIGIL_MAIL_FROM")
@@ -272,6 +287,7 @@ mod tests {
         assert_eq!((c.telemetry_rate, c.telemetry_burst), (50, 2_000));
         assert!(dir.is_dir());
         assert_eq!(c.sqlite_mmap_mb, 1024);
+        assert_eq!(c.sqlite_commit_window_ms, 40);
     }
 
     #[test]
@@ -311,6 +327,8 @@ mod tests {
             ("VIGIL_TELEMETRY_BURST", "lots"),
             ("VIGIL_SQLITE_MMAP_MB", "-1"),
             ("VIGIL_SQLITE_MMAP_MB", "65537"),
+            ("VIGIL_SQLITE_COMMIT_WINDOW_MS", "-1"),
+            ("VIGIL_SQLITE_COMMIT_WINDOW_MS", "1001"),
         ] {
             let err = Config::from_lookup(|k| match k {
                 "DATABASE_URL" => Some("sqlite::memory:".into()),

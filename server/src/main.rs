@@ -123,6 +123,7 @@ async fn run() -> Result<(), StartError> {
             .init();
     }
 
+    db::set_commit_window(std::time::Duration::from_millis(config.sqlite_commit_window_ms));
     let pool = db::connect_with(
         &config.database_url,
         config.max_db_connections,

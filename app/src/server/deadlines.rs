@@ -23,7 +23,7 @@ pub fn start(pool: AnyPool, ingestor: Ingestor, hand_ins: HandIns, node: Node) {
                 continue;
             }
             if let Err(e) = sweep(&pool, &ingestor, &hand_ins, now_ms()).await {
-                tracing::warn!(error = %e, "deadline job failed; retrying");
+                jobs::run_failed(&pool, "deadlines", &e, "retrying");
             }
         }
     });

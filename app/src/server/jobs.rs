@@ -52,6 +52,16 @@ pub async fn next_run(tick: &mut tokio::time::Interval, pool: &AnyPool) -> bool 
     !pool.is_closed()
 }
 
+/// Logs a job's failed run. A run under way when the server stops fails on the closed pool;
+/// that is the stop, not a fault, and an operator stopping a node sees no warning for it.
+pub fn run_failed(pool: &AnyPool, job: &str, error: &dyn std::fmt::Display, next: &str) {
+    if pool.is_closed() {
+        tracing::debug!(job, error = %error, "a run ended by the server stopping");
+    } else {
+        tracing::warn!(job, error = %error, "job failed; {next}");
+    }
+}
+
 /// How long a lease outlives the run that took it: a few of the job's periods, so a busy
 /// node keeps its job while a dead one loses it soon.
 pub fn lease_for(every: Duration) -> Duration {

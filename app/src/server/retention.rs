@@ -41,7 +41,7 @@ pub fn start(pool: AnyPool, node: Node) {
                         tracing::info!(org = %p.org_id, sessions = p.sessions, events = p.events, "telemetry past retention removed");
                     }
                 }
-                Err(e) => tracing::warn!(error = %e, "retention job failed; it runs again within the hour"),
+                Err(e) => jobs::run_failed(&pool, "retention", &e, "it runs again within the hour"),
             }
             // Sign-in counts outlive their longest window (an hour) by another.
             let now = now_ms();

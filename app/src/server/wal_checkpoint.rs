@@ -30,7 +30,12 @@ pub fn start(pool: AnyPool) {
                 Err(e) => Err(e),
             };
             if let Err(e) = copied {
-                tracing::warn!(error = %e, "WAL checkpoint failed; the writers' own checkpoint takes over");
+                super::jobs::run_failed(
+                    &pool,
+                    "wal-checkpoint",
+                    &e,
+                    "the writers' own checkpoint takes over",
+                );
             }
         }
     });

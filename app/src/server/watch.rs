@@ -29,7 +29,7 @@ pub fn start(pool: AnyPool, ingestor: Ingestor, node: Node) {
                 continue;
             }
             if let Err(e) = sweep(&pool, &ingestor, now_ms()).await {
-                tracing::warn!(error = %e, "silence watch failed; retrying");
+                jobs::run_failed(&pool, "silence-watch", &e, "retrying");
             }
         }
     });

@@ -37,7 +37,10 @@ pub mod throttle;
 pub mod users;
 mod write_tx;
 
-pub use write_tx::{begin_write, checkpoint_between_writes, passive_checkpoint, WriteTx};
+pub use write_tx::{
+    begin_write, checkpoint_between_writes, passive_checkpoint, set_commit_window, WriteTx,
+    SQLITE_COMMIT_WINDOW_MS,
+};
 
 /// A LIKE pattern (for `ESCAPE` backslash) matching `text` anywhere: `%`, `_` and a backslash
 /// in a search typed by a person match themselves.
