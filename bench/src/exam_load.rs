@@ -128,6 +128,30 @@ impl Path {
         })
     }
 
+    /// Each second of the phase (by when a request was sent, from `start`): how many, p50 and
+    /// p99, one line a second, so a tail can be placed in time (the opening, a stall, the end).
+    fn by_second(&self, start: Instant) -> Vec<String> {
+        let mut seconds: std::collections::BTreeMap<u64, Vec<u32>> = Default::default();
+        if let Ok(l) = self.latencies_us.lock() {
+            for (sent, us) in l.iter() {
+                let second = sent.saturating_duration_since(start).as_secs();
+                seconds.entry(second).or_default().push(*us);
+            }
+        }
+        seconds
+            .into_iter()
+            .map(|(second, mut l)| {
+                l.sort_unstable();
+                format!(
+                    "s{second}: {} sent, p50 {:.0} ms, p99 {:.0} ms",
+                    l.len(),
+                    percentile(&l, 0.50),
+                    percentile(&l, 0.99)
+                )
+            })
+            .collect()
+    }
+
     /// The same figures with the opening left out: requests sent once every candidate had its
     /// page, its questions and its socket.
     fn report_after(&self, from: Instant) -> Value {
@@ -556,6 +580,10 @@ async fn run(args: Args) -> Result<(), String> {
             "telemetry_ack": figures.ack.report_after(o),
             "answer_save": figures.save.report_after(o),
         })),
+        "by_second": {
+            "telemetry_ack": figures.ack.by_second(start),
+            "answer_save": figures.save.by_second(start),
+        },
         "review_notices": figures.review_notices.load(Relaxed),
         "server_rss_mib_per_node": {
             "sign_in_phase_peak": sign_in_peak,
