@@ -163,9 +163,15 @@ async fn the_last_admin_can_be_neither_demoted_nor_removed() {
         set_roles(&app, &admin, org, &author_id, &["EXAM_AUTHOR"]),
         set_roles(&app, &author, org, &admin_id, &["CANDIDATE"]),
     );
+    // The loser is refused either by the last-admin rule (409: both were still
+    // admins when they asked) or, when the winner's change was committed before
+    // the loser's request was authorised, because it is no longer an admin (403).
     let mut statuses = [a.0, b.0];
     statuses.sort();
-    assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+    assert!(
+        statuses == [200, 409] || statuses == [200, 403],
+        "exactly one demotion wins: {a:?} {b:?}"
+    );
     assert_eq!(app.count(admins).await, 1);
 
     // A member removed loses their roles there at once; their account stays.

@@ -25,6 +25,11 @@ fn commit_window() -> Duration {
     *COMMIT_WINDOW.get_or_init(|| Duration::from_millis(SQLITE_COMMIT_WINDOW_MS))
 }
 
+/// The statements that open, keep and undo one member's changes inside a group.
+pub(super) const SAVEPOINT: &str = "SAVEPOINT member";
+pub(super) const RELEASE: &str = "RELEASE member";
+pub(super) const UNDO: &str = "ROLLBACK TO member; RELEASE member";
+
 /// What a group's members are told once it ends: committed, or why not.
 pub(super) type Outcome = Option<Result<(), String>>;
 
@@ -187,7 +192,7 @@ pub(super) async fn settle(group: &mut Group) -> sqlx::Result<()> {
     let Some(conn) = group.conn.as_mut() else {
         return Ok(());
     };
-    if let Err(e) = conn.execute("ROLLBACK TO member; RELEASE member").await {
+    if let Err(e) = conn.execute(UNDO).await {
         fail(group, &e).await;
         return Err(e);
     }
@@ -271,7 +276,7 @@ pub(super) async fn join_group(mut turn: Turn, writer: AnyPool, file: FileWriter
     if let Some(open) = turn.guard.open.as_mut() {
         open.members += 1;
     }
-    if let Err(e) = conn.execute("SAVEPOINT member").await {
+    if let Err(e) = conn.execute(SAVEPOINT).await {
         turn.guard.conn = Some(conn);
         fail(&mut turn.guard, &e).await;
         return Err(e);

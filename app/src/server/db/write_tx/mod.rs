@@ -49,14 +49,14 @@ impl WriteTx {
     pub async fn commit(self) -> sqlx::Result<()> {
         match self.inner {
             Inner::Own { tx, _turn } => tx.commit().await,
-            Inner::Member(member) => member.end("RELEASE member", true).await,
+            Inner::Member(member) => member.end(group::RELEASE, true).await,
         }
     }
 
     pub async fn rollback(self) -> sqlx::Result<()> {
         match self.inner {
             Inner::Own { tx, _turn } => tx.rollback().await,
-            Inner::Member(member) => member.end("ROLLBACK TO member; RELEASE member", false).await,
+            Inner::Member(member) => member.end(group::UNDO, false).await,
         }
     }
 }
