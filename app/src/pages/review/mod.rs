@@ -1,7 +1,9 @@
 //! The reviewer's side: the queue ([`ReviewPage`]), one session's evidence and decisions
 //! ([`session::SessionReviewPage`]), the attempt as a strip ([`strip`]) and the live feed.
 
+mod decision;
 pub mod flags;
+mod history;
 pub mod live;
 pub mod queue;
 pub mod session;
