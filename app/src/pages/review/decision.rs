@@ -19,15 +19,7 @@ pub(super) fn DecisionPanel(review: SessionReview, refresh: Callback<()>) -> imp
     let act = Action::new(move |(action, note): &(ReviewAction, String)| {
         change_review(session_id.clone(), *action, note.clone())
     });
-    Effect::new(move |_| match act.value().get() {
-        Some(Ok(_)) => {
-            error.set(None);
-            note.set(String::new());
-            refresh.run(());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    after_each(act, note, error, refresh);
     let run = move |action: ReviewAction| {
         act.dispatch((action, note.get_untracked()));
     };
@@ -114,15 +106,7 @@ pub(super) fn AddFlag(session_id: String, started_at: i64, refresh: Callback<()>
     let add = Action::new(move |(t, sev, at, note): &(FlagType, Severity, i64, String)| {
         add_review_flag(session_id.clone(), *t, *sev, *at, note.clone())
     });
-    Effect::new(move |_| match add.value().get() {
-        Some(Ok(_)) => {
-            error.set(None);
-            note.set(String::new());
-            refresh.run(());
-        }
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
-    });
+    after_each(add, note, error, refresh);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let raw = minute.get_untracked();
@@ -172,4 +156,26 @@ pub(super) fn AddFlag(session_id: String, started_at: i64, refresh: Callback<()>
             </form>
         </section>
     }
+}
+
+/// After each of `action`'s answers: a success clears the note and any refusal and reloads the
+/// session; a refusal is shown.
+fn after_each<I, O>(
+    action: Action<I, Result<O, AppError>>,
+    note: RwSignal<String>,
+    error: RwSignal<Option<AppError>>,
+    refresh: Callback<()>,
+) where
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| match action.value().get() {
+        Some(Ok(_)) => {
+            error.set(None);
+            note.set(String::new());
+            refresh.run(());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
 }
