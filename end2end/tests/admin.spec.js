@@ -69,7 +69,12 @@ test('an operator creates an organisation whose admin sets it up, then suspends 
     await deanPage.getByLabel('Exam author').last().check();
     await deanPage.getByRole('button', { name: 'Send invitations' }).click();
     await expect(deanPage.getByRole('status').filter({ hasText: 'Invitation sent' })).toContainText('lecturer@faculty.test');
-    await expect(deanPage.getByTestId('staff-invitations')).toContainText('Exam author');
+    await expect(deanPage.getByTestId('staff-invitations')).toContainText('Exam author').catch(async (e) => {
+      // Once (CI, 2026-12-07) the list was not there 10 s after "Invitation sent", and it never
+      // failed again here: say what the panel showed instead, should it happen again.
+      const panel = await deanPage.getByRole('region', { name: 'Invite staff' }).innerText().catch(() => '(no panel)');
+      throw new Error(`${e.message}\nThe invite panel showed instead:\n${panel}\nat ${deanPage.url()}`);
+    });
 
     // A department, then the settings.
     await deanPage.getByRole('link', { name: 'Departments' }).click();
