@@ -99,6 +99,10 @@ impl<W: Write> SharedCommits<W> {
 
 async fn write_batches<W: Write>(pool: AnyPool, mut rx: mpsc::Receiver<Job<W>>) {
     while let Some(first) = rx.recv().await {
+        // The write turn first, then the batch: on SQLite the turn is often behind a telemetry
+        // flush, and writes that arrive while this one waits for it go in with it. Gathered
+        // before the wait, they waited for this turn and then for the next one of their own.
+        let tx = db::begin_write(&pool).await;
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match rx.try_recv() {
@@ -110,7 +114,11 @@ async fn write_batches<W: Write>(pool: AnyPool, mut rx: mpsc::Receiver<Job<W>>) 
         // other in a circle; a session's writes keep their order (the sort is stable).
         batch.sort_by(|a, b| a.write.session_id().cmp(b.write.session_id()));
         let writes: Vec<&W> = batch.iter().map(|j| &j.write).collect();
-        match in_one_transaction(&pool, &writes).await {
+        let stored = match tx {
+            Ok(tx) => store_and_commit(tx, &writes).await,
+            Err(e) => Err(e),
+        };
+        match stored {
             Ok(outcomes) => {
                 // Every `store` gives one outcome a write; a write without one (a bug, after
                 // the commit, so not to be written again) is answered with an internal error.
@@ -122,7 +130,11 @@ async fn write_batches<W: Write>(pool: AnyPool, mut rx: mpsc::Receiver<Job<W>>) 
             Err(e) => {
                 tracing::warn!(error = %e, writes = batch.len(), "a shared commit failed; writing each alone");
                 for job in batch {
-                    let outcome = match in_one_transaction(&pool, &[&job.write]).await {
+                    let alone = match db::begin_write(&pool).await {
+                        Ok(tx) => store_and_commit(tx, &[&job.write]).await,
+                        Err(e) => Err(e),
+                    };
+                    let outcome = match alone {
                         Ok(mut one) => one.pop().unwrap_or(Err(AppError::Internal)),
                         Err(e) => Err(AppError::from(e)),
                     };
@@ -133,11 +145,10 @@ async fn write_batches<W: Write>(pool: AnyPool, mut rx: mpsc::Receiver<Job<W>>) 
     }
 }
 
-async fn in_one_transaction<W: Write>(
-    pool: &AnyPool,
+async fn store_and_commit<W: Write>(
+    mut tx: db::WriteTx,
     writes: &[&W],
 ) -> sqlx::Result<Vec<Result<W::Outcome, AppError>>> {
-    let mut tx = db::begin_write(pool).await?;
     let outcomes = W::store(&mut tx, writes).await?;
     tx.commit().await?;
     Ok(outcomes)
