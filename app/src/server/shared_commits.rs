@@ -114,11 +114,7 @@ async fn write_batches<W: Write>(pool: AnyPool, mut rx: mpsc::Receiver<Job<W>>) 
         // other in a circle; a session's writes keep their order (the sort is stable).
         batch.sort_by(|a, b| a.write.session_id().cmp(b.write.session_id()));
         let writes: Vec<&W> = batch.iter().map(|j| &j.write).collect();
-        let stored = match tx {
-            Ok(tx) => store_and_commit(tx, &writes).await,
-            Err(e) => Err(e),
-        };
-        match stored {
+        match store_and_commit(tx, &writes).await {
             Ok(outcomes) => {
                 // Every `store` gives one outcome a write; a write without one (a bug, after
                 // the commit, so not to be written again) is answered with an internal error.
@@ -130,11 +126,8 @@ async fn write_batches<W: Write>(pool: AnyPool, mut rx: mpsc::Receiver<Job<W>>) 
             Err(e) => {
                 tracing::warn!(error = %e, writes = batch.len(), "a shared commit failed; writing each alone");
                 for job in batch {
-                    let alone = match db::begin_write(&pool).await {
-                        Ok(tx) => store_and_commit(tx, &[&job.write]).await,
-                        Err(e) => Err(e),
-                    };
-                    let outcome = match alone {
+                    let tx = db::begin_write(&pool).await;
+                    let outcome = match store_and_commit(tx, &[&job.write]).await {
                         Ok(mut one) => one.pop().unwrap_or(Err(AppError::Internal)),
                         Err(e) => Err(AppError::from(e)),
                     };
@@ -145,10 +138,12 @@ async fn write_batches<W: Write>(pool: AnyPool, mut rx: mpsc::Receiver<Job<W>>) 
     }
 }
 
+/// Makes the writes in `tx` (once it has begun) and commits them.
 async fn store_and_commit<W: Write>(
-    mut tx: db::WriteTx,
+    tx: sqlx::Result<db::WriteTx>,
     writes: &[&W],
 ) -> sqlx::Result<Vec<Result<W::Outcome, AppError>>> {
+    let mut tx = tx?;
     let outcomes = W::store(&mut tx, writes).await?;
     tx.commit().await?;
     Ok(outcomes)

@@ -38,7 +38,7 @@ pub fn token_from_headers(state: &AppState, headers: &http::HeaderMap) -> Option
 }
 
 /// The value of the cookie `wanted` in the request's headers.
-pub(super) fn cookie_in(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
+fn cookie_in(headers: &http::HeaderMap, wanted: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
