@@ -100,6 +100,7 @@ pub fn router(config: &Config, app_state: AppState) -> Router {
             ),
         )
         .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(app_state, crate::prefetch::exam_page))
         .layer(axum::middleware::from_fn_with_state(
             crate::security::Guard::new(config.trusted_proxies.clone(), config.public_url.as_deref()),
             crate::security::guard,

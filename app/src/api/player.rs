@@ -8,9 +8,13 @@ pub const MAX_ANSWER_BYTES: usize = 20_000;
 /// Everything the exam page needs: questions (without their answers) and what was saved.
 #[server(prefix = "/api", endpoint = "exam_session")]
 pub async fn load_session(session_id: String) -> Result<PlayerData, AppError> {
-    use crate::server::{attempt_views, auth, now_ms, respond, state};
+    use crate::server::{attempt_views, auth, now_ms, page_prefetch, respond, state};
     respond(
         async {
+            // Rendering `/sessions/{id}` on the server: the data was fetched before the page.
+            if let Some(page) = page_prefetch::page(&session_id) {
+                return Ok(page);
+            }
             let state = state()?;
             let user = auth::current_user(&state).await?;
             attempt_views::exam_page(&state, &user.id, &session_id, now_ms()).await

@@ -26,6 +26,7 @@ pub mod mail;
 pub mod metrics;
 pub mod org_admin;
 pub mod page_policy;
+pub mod page_prefetch;
 pub mod passkeys;
 pub mod password_policy;
 pub mod password_reset;

@@ -26,6 +26,9 @@ pub struct RequestSession(std::sync::Arc<tokio::sync::OnceCell<db::sessions::Liv
 
 /// The current request's session and its user, or `Unauthenticated`.
 pub async fn current_session(state: &AppState) -> Result<db::sessions::Live, AppError> {
+    if let Some(live) = super::super::page_prefetch::session() {
+        return Ok(live);
+    }
     let token = request_parts().as_ref().and_then(|p| token_from_parts(state, p));
     match use_context::<RequestSession>() {
         // The page's server functions start together: the others wait for the first's lookup
