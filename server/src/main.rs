@@ -53,9 +53,10 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// mimalloc hands memory that fell free back to the system only after `purge_delay` (a second
 /// in mimalloc 3), and under a steady load something always fell free in the last second. At
-/// once instead: 5,000 candidates on SQLite held 275–282 MiB of anonymous memory in the steady
-/// exam instead of 296–312, and 83 MiB instead of 117–144 after the sign-in rush, at the same
-/// throughput (2026-12-07). `MIMALLOC_PURGE_DELAY`, when set, still decides.
+/// once instead: 5,000 candidates on SQLite held 269–275 MiB of anonymous memory in the steady
+/// exam instead of 297, and 78–84 MiB instead of 117 after the sign-in rush, with events
+/// accepted within the runs' spread (2026-12-07, README). `MIMALLOC_PURGE_DELAY`, when set,
+/// still decides.
 fn return_freed_memory_at_once() {
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
         // SAFETY: sets one process-wide integer option, which mimalloc reads when it purges.
