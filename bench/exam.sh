@@ -3,7 +3,7 @@
 #   bench/exam.sh sqlite|postgres [candidates] [seconds] [reviewers]
 #   NODES=2 bench/exam.sh postgres …   several nodes on the one database, candidates spread
 # Seeds N load-test candidates and a reviewer, starts the server, and runs `exam-load`
-# (bench/src/exam_load.rs): the sign-in phase, then N candidates each loading the exam page
+# (bench/src/exam_load/): the sign-in phase, then N candidates each loading the exam page
 # once, streaming 10 events/s and saving an answer every 10 s, with reviewers' live streams
 # open. Prints its figures (JSON).
 set -euo pipefail

@@ -26,6 +26,22 @@ test('a candidate taking an exam fetches nothing of the staff pages', async ({ p
   expect([...new Set(wasm)]).toEqual(['vigil.wasm']);
 });
 
+test('an exam page opened straight from the server hydrates from what it carries', async ({ page }) => {
+  // The load benchmark (bench/src/exam_load/) has each candidate read its questions from the
+  // page rather than ask for them again; that holds only while hydration does the same.
+  const sessionId = await openExam(page);
+  const asked = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/api/')) asked.push(path);
+  });
+  await page.goto(`/sessions/${sessionId}`);
+  await hydrated(page);
+  await expect(page.getByTestId('link')).toHaveText('connected');
+  await expect(page.getByTestId('position')).toBeVisible();
+  expect(asked).not.toContain('/api/exam_session');
+});
+
 test('a staff page opened straight from the server loads its own code and works', async ({ page }) => {
   const wasm = wasmFiles(page);
   await signIn(page, 'author@demo.vigil.test');
