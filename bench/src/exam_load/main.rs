@@ -108,13 +108,13 @@ async fn run(args: Args) -> Result<(), String> {
     let t0 = Instant::now();
     let node = |i: usize| args.bases[i % args.bases.len()].clone();
     let prepared = prepare_all(&args.bases, &exam_id, args.candidates).await?;
-    let memory = |of: fn(u32) -> Option<f64>| -> Vec<Option<f64>> {
+    let per_node = |of: fn(u32) -> Option<f64>| -> Vec<Option<f64>> {
         args.server_pids.iter().map(|p| of(*p)).collect()
     };
     let sign_in_seconds = t0.elapsed().as_secs_f64();
-    let sign_in_peak = memory(peak_rss_mib);
-    let before_exam = memory(rss_mib);
-    let before_exam_anonymous = memory(anon_rss_mib);
+    let sign_in_peak = per_node(peak_rss_mib);
+    let before_exam = per_node(rss_mib);
+    let before_exam_anonymous = per_node(anon_rss_mib);
     eprintln!(
         "signed in in {sign_in_seconds:.1} s; exam phase for {} s…",
         args.seconds
