@@ -1,14 +1,17 @@
 //! The exam page: questions, autosave, and (when proctoring is on) the telemetry recorder.
 //! One question is drawn by [`question`] (also the authors' preview), answers are sent by
 //! [`autosave`], time is kept by [`countdown`], the overview is [`palette`], the monitoring line
-//! and fullscreen prompt are [`status`], and submitting is [`submit`].
+//! and fullscreen prompt are [`status`], and submitting is [`submit`]; marks for review are
+//! [`marks`], and where the candidate was is kept by [`view_state`].
 
 mod autosave;
 mod countdown;
+mod marks;
 mod palette;
 pub mod question;
 mod status;
 mod submit;
+mod view_state;
 
 use autosave::send_answer;
 use countdown::Countdown;
@@ -169,65 +172,12 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
             .map(|q| q.question_id.clone())
             .collect::<HashSet<String>>(),
     );
-    // Marks for review are kept on the server, so they follow the candidate to another device.
-    // A mark the server has not confirmed (made offline) waits on this device and is applied
-    // and sent again on the next load.
-    let marked = RwSignal::new(
-        data.questions
-            .iter()
-            .filter(|q| q.marked)
-            .map(|q| q.question_id.clone())
-            .collect::<HashSet<String>>(),
-    );
-    let mark_session = data.session_id.clone();
-    let on_mark = Callback::new(move |(qid, on): (String, bool)| {
-        marked.update(|m| {
-            if on {
-                m.insert(qid.clone());
-            } else {
-                m.remove(&qid);
-            }
-        });
-        send_mark(mark_session.clone(), qid, on);
-    });
-    #[cfg(feature = "hydrate")]
-    {
-        let pending = crate::answer_store::load_marks(&data.session_id);
-        if !pending.is_empty() {
-            // After hydration, so the first render matches the server's.
-            request_animation_frame(move || {
-                for mark in pending {
-                    on_mark.run(mark);
-                }
-            });
-        }
-    }
-    // One question at a time by default; the candidate may show them all on one page. Where
-    // they were is kept on this device, so a reload resumes at the same question.
+    let (marked, on_mark) = marks::for_review(&data);
+    // One question at a time by default; the candidate may show them all on one page.
     let current = RwSignal::new(0_usize);
     let show_all = RwSignal::new(false);
     let ids = StoredValue::new(numbers.iter().map(|(id, _)| id.clone()).collect::<Vec<_>>());
-    #[cfg(feature = "hydrate")]
-    {
-        let key = format!("vigil.view.{}", data.session_id);
-        let storage = window().local_storage().ok().flatten();
-        let stored: Option<(usize, bool)> = storage
-            .as_ref()
-            .and_then(|s| s.get_item(&key).ok().flatten())
-            .and_then(|json| serde_json::from_str(&json).ok());
-        if let Some((at, all)) = stored {
-            request_animation_frame(move || {
-                current.set(at.min(total.saturating_sub(1)));
-                show_all.set(all);
-            });
-        }
-        Effect::new(move |_| {
-            let json = serde_json::to_string(&(current.get(), show_all.get())).unwrap_or_default();
-            if let Some(s) = window().local_storage().ok().flatten() {
-                let _ = s.set_item(&key, &json);
-            }
-        });
-    }
+    view_state::remember(&data.session_id, total, current, show_all);
     let paged = move || !show_all.get() && total > 1;
     // Named outside `view!`, whose parser would read the `>` as the end of the tag.
     // The proctoring timeline shows which question was on screen and when answers were saved.
@@ -333,25 +283,6 @@ fn Player(data: PlayerData, on_restored: impl Fn() + Send + Sync + 'static) -> i
             <SubmitSection session_id=data.session_id.clone() unanswered />
         </div>
     }
-}
-
-/// Sends a mark for review to the server. When the server cannot be reached the mark is kept
-/// on the device and sent again on the next load; the palette shows it either way.
-fn send_mark(session_id: String, question_id: String, marked: bool) {
-    #[cfg(feature = "hydrate")]
-    {
-        crate::answer_store::put_mark(&session_id, &question_id, marked);
-        leptos::task::spawn_local(async move {
-            let result =
-                crate::api::player::mark_question(session_id.clone(), question_id.clone(), marked).await;
-            // Kept for another try only when the server could not be reached.
-            if !matches!(result, Err(AppError::Unreachable | AppError::Internal)) {
-                crate::answer_store::confirm_mark(&session_id, &question_id, marked);
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (session_id, question_id, marked);
 }
 
 /// Moves keyboard and screen-reader focus to a question once it is shown.
