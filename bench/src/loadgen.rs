@@ -168,8 +168,10 @@ async fn run(args: Args) -> Result<(), String> {
         .database_url
         .clone()
         .ok_or("--database-url is needed to count stored events")?;
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&db_url).await.map_err(|e| e.to_string())?;
+    // As the server opens it: on SQLite the telemetry file is attached, so stored events count.
+    let pool = app::server::db::connect_and_migrate(&db_url, 4)
+        .await
+        .map_err(|e| e.to_string())?;
     let exam_id = load_exam_id(&pool).await?;
 
     eprintln!("signing in {} candidates…", args.candidates);

@@ -248,7 +248,7 @@ async fn run() -> Result<(), StartError> {
     if let Err(e) = app::server::db::job_leases::release(&pool, node.id()).await {
         tracing::warn!(error = %e, "could not give this node's job leases up");
     }
-    pool.close().await;
+    app::server::db::close(&pool).await;
     tracing::info!("Vigil stopped");
     Ok(())
 }

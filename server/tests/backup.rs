@@ -1,6 +1,7 @@
 //! `scripts/backup.sh` as an operator uses it: a backup taken while Vigil runs, the database
-//! wiped, the backup restored, and a new server on it serves the same results — and nothing
-//! written after the backup. On SQLite, or on PostgreSQL with VIGIL_TEST_DATABASE=postgres.
+//! wiped, the backup restored, and a new server on it serves the same results and telemetry —
+//! and nothing written after the backup. On SQLite (whose telemetry has a file of its own,
+//! backed up beside the main one), or on PostgreSQL with VIGIL_TEST_DATABASE=postgres.
 
 mod common;
 
@@ -55,6 +56,13 @@ async fn a_restored_backup_serves_the_same_results() {
         ("version", "1"),
     ];
     assert_eq!(app.call(&cand, "save_answer", &save).await.0, 200);
+    let t = common::now_ms();
+    let event = |seq: i64, kind: &str| serde_json::json!({"v": 1, "session_id": sid, "seq": seq, "client_ms": t + seq, "kind": {"type": kind}});
+    let batch = serde_json::json!({"session_id": sid, "events": [event(1, "visibility_hidden"), event(2, "visibility_visible")]});
+    let (status, body) = app.call_json(&cand, "telemetry", &batch).await;
+    assert_eq!(status, 200, "{body}");
+    let events = "SELECT COUNT(*) FROM proctor_events";
+    assert_eq!(app.count(events).await, 2);
     let (status, body) = app.call(&cand, "submit_exam", &[("session_id", &sid)]).await;
     assert_eq!(status, 200, "{body}");
     let before = results(&app, &sid, &org.exam_id).await;
@@ -105,10 +113,24 @@ async fn a_restored_backup_serves_the_same_results() {
             .next()
             .unwrap()
             .to_string();
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
+        let telemetry = app::server::db::telemetry_file::sibling(&path);
+        assert!(
+            std::path::Path::new(&telemetry).exists(),
+            "telemetry has a file of its own"
+        );
+        assert!(
+            std::path::Path::new(&app::server::db::telemetry_file::sibling(
+                &file.display().to_string()
+            ))
+            .exists(),
+            "and its backup sits beside the main one"
+        );
+        for file in [&path, &telemetry] {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{file}{suffix}"));
+            }
+            assert!(!std::path::Path::new(file).exists(), "wiped");
         }
-        assert!(!std::path::Path::new(&path).exists(), "wiped");
     }
     script("restore", &db_url, &file);
 
@@ -117,4 +139,5 @@ async fn a_restored_backup_serves_the_same_results() {
     let after = results(&restored, &sid, &org.exam_id).await;
     assert_eq!(after.0, before.0, "the candidate's result");
     assert_eq!(after.1, before.1, "the exam's attempts, without the later change");
+    assert_eq!(restored.count(events).await, 2, "the attempt's telemetry");
 }

@@ -13,7 +13,9 @@ async fn sqlite_shape() -> Shape {
     let url = format!("sqlite://{}?mode=rwc", dir.join("s.db").display());
     let pool = db::connect_and_migrate(&url, 1).await.unwrap();
     let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+        // The main file's tables and the telemetry file's (a file of its own, attached).
+        "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' \
+         UNION SELECT name FROM telemetry.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
     )
     .fetch_all(&pool)
     .await

@@ -113,6 +113,9 @@ pub async fn submit(
         .await?
         .ok_or(AppError::Internal)?;
     let questions = super::exams::delivery::questions_of(pool, session_id, &exam).await?;
+    // Read here too: telemetry may live in a database file the writing connection does not
+    // see (`db::telemetry_file`).
+    let heard = exam.proctoring_enabled == 0 || db::events::max_seq(pool, session_id).await? > 0;
     let org_id = exam.org_id.clone();
     let unheard = hand_ins
         .write(HandIn {
@@ -121,6 +124,7 @@ pub async fn submit(
             auto,
             exam,
             questions,
+            heard,
         })
         .await?;
     ingestor.end_session(session_id);
@@ -141,6 +145,8 @@ pub struct HandIn {
     auto: bool,
     exam: ExamRow,
     questions: Vec<Delivered>,
+    /// Whether a proctored attempt's telemetry had reached the server (always, unproctored).
+    heard: bool,
 }
 
 impl Write for HandIn {
@@ -206,7 +212,7 @@ async fn hand_in(tx: &mut db::WriteTx, h: &HandIn) -> sqlx::Result<Result<bool, 
     };
     db::enrollments::set_status(&mut **tx, &session.enrollment_id, enrollment_status).await?;
     let mut unheard = false;
-    if exam.proctoring_enabled != 0 && db::events::max_seq(&mut **tx, session_id).await? == 0 {
+    if !h.heard {
         let flag = NewFlag {
             flag_type: FlagType::TelemetryGap,
             severity: Severity::Medium,

@@ -133,6 +133,9 @@ impl AppState {
         deadlines::start(pool.clone(), ingestor.clone(), hand_ins.clone(), node.clone());
         retention::start(pool.clone(), node.clone());
         wal_checkpoint::start(pool.clone());
+        if let Some(telemetry) = db::telemetry_file::own_file(&pool) {
+            wal_checkpoint::start(telemetry);
+        }
         Ok(AppState {
             last_seen: last_seen::Recorder::start(pool.clone()),
             answers: answer_writer::AnswerWriter::start(pool.clone()),

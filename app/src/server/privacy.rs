@@ -206,7 +206,8 @@ pub async fn request_deletion(state: &AppState, password: &str) -> Result<Deleti
     let mut tx = db::begin_write(&state.pool).await?;
     let memberships = pd::memberships(&mut *tx, &user.id).await?;
     if memberships.is_empty() {
-        if !pd::erase(&mut tx, &user.id, &user.email).await? {
+        let telemetry = TelemetryErasure::of(state);
+        if !pd::erase(&mut tx, &user.id, &user.email, telemetry.in_transaction()).await? {
             return Err(AppError::Conflict(
                 "Your account changed a moment ago. Try again.".into(),
             ));
@@ -218,6 +219,7 @@ pub async fn request_deletion(state: &AppState, password: &str) -> Result<Deleti
         )
         .await?;
         tx.commit().await?;
+        telemetry.after_commit(state, &user.id).await;
         auth::announce_sessions_ended(state, &user.id);
         auth::forget_cookie(state);
         return Ok(DeletionRequest::Deleted);
@@ -284,8 +286,9 @@ pub async fn confirm(state: &AppState, org_id: &str, user_id: &str) -> Result<()
             )));
         }
     }
+    let telemetry = TelemetryErasure::of(state);
     if !pd::decide(&mut *tx, user_id, Some(&caller.user.id), now).await?
-        || !pd::erase(&mut tx, user_id, &waiting.email).await?
+        || !pd::erase(&mut tx, user_id, &waiting.email, telemetry.in_transaction()).await?
     {
         return Err(AppError::Conflict(
             "This request was decided a moment ago.".into(),
@@ -302,7 +305,36 @@ pub async fn confirm(state: &AppState, org_id: &str, user_id: &str) -> Result<()
     );
     audit::record(&mut *tx, entry.from_ip(ip.as_deref()), now).await?;
     tx.commit().await?;
+    telemetry.after_commit(state, user_id).await;
     auth::announce_sessions_ended(state, user_id);
     tracing::info!(org = %org_id, user_id = %user_id, "account deleted on request");
     Ok(())
+}
+
+/// Where an erased person's telemetry goes: with the rest of them, or, where telemetry has a
+/// database file of its own, from that file once the erasure has committed (a refused erasure
+/// then keeps it). Should that second step fail, the events stay until the retention job
+/// removes them with the rest of the organisation's old telemetry; the error is logged.
+struct TelemetryErasure(Option<sqlx::AnyPool>);
+
+impl TelemetryErasure {
+    fn of(state: &AppState) -> Self {
+        TelemetryErasure(db::telemetry_file::own_file(&state.pool))
+    }
+
+    fn in_transaction(&self) -> pd::Telemetry {
+        match self.0 {
+            Some(_) => pd::Telemetry::Apart,
+            None => pd::Telemetry::Here,
+        }
+    }
+
+    async fn after_commit(&self, state: &AppState, user_id: &str) {
+        let Some(telemetry) = &self.0 else {
+            return;
+        };
+        if let Err(e) = pd::erase_telemetry_apart(&state.pool, telemetry, user_id).await {
+            tracing::error!(user_id, error = %e, "an erased account's telemetry stays until retention removes it");
+        }
+    }
 }

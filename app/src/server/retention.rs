@@ -103,6 +103,17 @@ pub async fn run(pool: &AnyPool, now: i64) -> sqlx::Result<Vec<Purged>> {
             if due.is_empty() {
                 break;
             }
+            let telemetry_file = db::telemetry_file::own_file(pool);
+            if let Some(telemetry) = &telemetry_file {
+                // Telemetry in a file of its own (one node: SQLite): its events go first, so a
+                // crash before the sessions are marked leaves them due, and the next run marks
+                // them, rather than marked with their events still there.
+                let mut tx = db::begin_write(telemetry).await?;
+                for session_id in &due {
+                    purged.events += retention::delete_events(&mut *tx, session_id).await?;
+                }
+                tx.commit().await?;
+            }
             let mut tx = db::begin_write(pool).await?;
             for session_id in &due {
                 // Claimed first: a second node running the job skips what this one took.
@@ -110,7 +121,9 @@ pub async fn run(pool: &AnyPool, now: i64) -> sqlx::Result<Vec<Purged>> {
                     continue;
                 }
                 purged.sessions += 1;
-                purged.events += retention::delete_events(&mut *tx, session_id).await?;
+                if telemetry_file.is_none() {
+                    purged.events += retention::delete_events(&mut *tx, session_id).await?;
+                }
                 purged.flags += retention::clear_evidence(&mut *tx, session_id).await?;
             }
             tx.commit().await?;

@@ -270,6 +270,12 @@ async fn flush_events(
 ) -> Result<usize, AppError> {
     let backend = db::Backend::of_pool(pool);
     let events = std::mem::take(pending);
+    // Where telemetry has a database file of its own, its events commit there, before the
+    // flags that name them.
+    let mut own_tx = match db::telemetry_file::own_file(pool) {
+        Some(telemetry) => Some(db::begin_write(&telemetry).await?),
+        None => None,
+    };
     let mut stored = 0;
     let at = now_ms();
     for chunk in events.chunks(db::events::INSERT_CHUNK) {
@@ -281,7 +287,11 @@ async fn flush_events(
                 payload_json: serde_json::to_string(&e.kind).map_err(|_| AppError::Internal)?,
             });
         }
-        stored += db::events::insert_many(&mut **tx, backend, &rows, at).await? as usize;
+        let into = own_tx.as_mut().unwrap_or(&mut *tx);
+        stored += db::events::insert_many(&mut **into, backend, &rows, at).await? as usize;
+    }
+    if let Some(own_tx) = own_tx {
+        own_tx.commit().await?;
     }
     Ok(stored)
 }

@@ -98,8 +98,8 @@ async fn main() {
 }
 
 async fn run(args: Args) -> Result<(), String> {
-    sqlx::any::install_default_drivers();
-    let pool = sqlx::AnyPool::connect(&args.database_url)
+    // As the server opens it: on SQLite the telemetry file is attached, so stored events count.
+    let pool = app::server::db::connect_and_migrate(&args.database_url, 4)
         .await
         .map_err(|e| e.to_string())?;
     let exam_id = load_exam_id(&pool).await?;

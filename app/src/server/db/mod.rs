@@ -33,6 +33,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod staff_invitations;
 pub mod telemetry_buckets;
+pub mod telemetry_file;
 pub mod throttle;
 pub mod users;
 mod write_tx;
@@ -97,6 +98,8 @@ pub enum DbError {
     Connect(#[source] sqlx::Error),
     #[error("cannot migrate the database: {0}")]
     Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("cannot move telemetry into its own database file: {0}")]
+    MoveTelemetry(#[source] sqlx::Error),
 }
 
 /// How much of a SQLite file is read through a memory map by default, in MiB (1 GiB of
@@ -120,11 +123,29 @@ pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) 
     sqlx::any::install_default_drivers();
     let backend = Backend::of(url).ok_or_else(|| DbError::UnknownScheme(super::redact_url(url)))?;
     let mut options = AnyPoolOptions::new().max_connections(max_connections);
+    let telemetry = match backend {
+        Backend::Sqlite => telemetry_file::beside(url),
+        Backend::Postgres => None,
+    };
+    let telemetry_pool = match &telemetry {
+        Some(file) => Some(telemetry_file::open(file, mmap_bytes).await?),
+        None => None,
+    };
     if backend == Backend::Sqlite {
         // A SQLite connection is a file in this process: nothing between two uses can break it,
         // and the pool's check before each use is one more round trip to its thread.
         options = options.test_before_acquire(false);
-        options = options.after_connect(move |conn, _| Box::pin(sqlite_pragmas(conn, mmap_bytes)));
+        let attach = telemetry.as_ref().map(|file| file.path.clone());
+        options = options.after_connect(move |conn, _| {
+            let attach = attach.clone();
+            Box::pin(async move {
+                sqlite_pragmas(conn, mmap_bytes).await?;
+                match attach {
+                    Some(path) => telemetry_file::attach(conn, &path).await,
+                    None => Ok(()),
+                }
+            })
+        });
     }
     let pool = options.connect(url).await.map_err(DbError::Connect)?;
     let migrator = match backend {
@@ -132,6 +153,13 @@ pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) 
         Backend::Postgres => &POSTGRES_MIGRATOR,
     };
     migrator.run(&pool).await.map_err(DbError::Migrate)?;
+    if let Some(telemetry_pool) = telemetry_pool {
+        telemetry_file::move_from_main(&pool)
+            .await
+            .map_err(DbError::MoveTelemetry)?;
+        write_tx::open_writer(&telemetry_pool, mmap_bytes);
+        telemetry_file::register(&pool, telemetry_pool);
+    }
     if backend == Backend::Sqlite {
         write_tx::open_writer(&pool, mmap_bytes);
     }
@@ -160,20 +188,30 @@ async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, mmap_bytes: u64) -> sqlx
 }
 
 /// Writes a consistent copy of a SQLite database to `path` while nodes keep using it
-/// (`VACUUM INTO`: one read transaction, so the copy is of one moment). PostgreSQL has
-/// `pg_dump` for this; `scripts/backup.sh` uses whichever fits.
+/// (`VACUUM INTO`: one read transaction, so the copy is of one moment), and its telemetry
+/// file's beside it (`telemetry_file::sibling`: `backup.db` → `backup-telemetry.db`), copied
+/// the moment after. PostgreSQL has `pg_dump` for this; `scripts/backup.sh` uses whichever
+/// fits.
 pub async fn backup_sqlite(pool: &AnyPool, path: &str) -> Result<(), BackupError> {
     if Backend::of_pool(pool) != Backend::Sqlite {
         return Err(BackupError::NotSqlite);
     }
-    if std::path::Path::new(path).exists() {
-        return Err(BackupError::Exists(path.to_string()));
+    let telemetry = telemetry_file::own_file(pool).map(|_| telemetry_file::sibling(path));
+    for file in std::iter::once(path).chain(telemetry.as_deref()) {
+        if std::path::Path::new(file).exists() {
+            return Err(BackupError::Exists(file.to_string()));
+        }
     }
     sqlx::query("VACUUM INTO $1")
         .bind(path)
         .execute(pool)
         .await
         .map_err(BackupError::Write)?;
+    if let Some(telemetry) = &telemetry {
+        telemetry_file::backup(pool, telemetry)
+            .await
+            .map_err(BackupError::Write)?;
+    }
     Ok(())
 }
 
@@ -185,6 +223,15 @@ pub enum BackupError {
     Exists(String),
     #[error("cannot write the backup: {0}")]
     Write(sqlx::Error),
+}
+
+/// Closes the pool, and the telemetry file's where it has one, once their connections are
+/// back (what they were writing is committed or rolled back).
+pub async fn close(pool: &AnyPool) {
+    pool.close().await;
+    if let Some(telemetry) = telemetry_file::own_file(pool) {
+        telemetry.close().await;
+    }
 }
 
 /// Whether the database answers a trivial query.

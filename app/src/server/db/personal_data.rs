@@ -2,7 +2,7 @@
 //! delete their account while keeping their results anonymised: `deletion_requests`, and the
 //! rows across tables that name them.
 
-use sqlx::{AnyExecutor, FromRow};
+use sqlx::{AnyExecutor, AnyPool, FromRow};
 
 #[derive(Debug, Clone, FromRow)]
 pub struct ProfileRow {
@@ -205,13 +205,50 @@ pub async fn decide<'e>(
     .map(|r| r.rows_affected() == 1)
 }
 
-/// Erases a person: their telemetry, sign-in sessions, memberships, roles, links, messages and
+/// Where a person's telemetry is erased: in the same transaction as the rest of them, or
+/// apart (telemetry in a database file of its own: [`erase_telemetry_apart`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Telemetry {
+    Here,
+    Apart,
+}
+
+/// Erases a person's telemetry from the telemetry file (`telemetry`), their sessions found in
+/// the main one (`main`); returns how many events went.
+pub async fn erase_telemetry_apart(main: &AnyPool, telemetry: &AnyPool, user_id: &str) -> sqlx::Result<u64> {
+    let sessions: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM exam_sessions WHERE user_id = $1 ORDER BY id")
+            .bind(user_id)
+            .fetch_all(main)
+            .await?;
+    let mut tx = super::begin_write(telemetry).await?;
+    let mut erased = 0;
+    for session_id in &sessions {
+        erased += super::retention::delete_events(&mut *tx, session_id).await?;
+    }
+    tx.commit().await?;
+    Ok(erased)
+}
+
+/// Erases a person: their telemetry (unless `Apart`), sign-in sessions, memberships, roles, links, messages and
 /// sign-in counts, and their address wherever the audit log names it (their id instead); the
 /// user row then keeps only its id, so their results (answers, scores, review outcomes) stay
 /// for the organisation, anonymised. False when the account changed meanwhile.
-pub async fn erase(conn: &mut sqlx::AnyConnection, user_id: &str, email: &str) -> sqlx::Result<bool> {
+pub async fn erase(
+    conn: &mut sqlx::AnyConnection,
+    user_id: &str,
+    email: &str,
+    telemetry: Telemetry,
+) -> sqlx::Result<bool> {
+    if telemetry == Telemetry::Here {
+        sqlx::query(
+            "DELETE FROM proctor_events WHERE session_id IN (SELECT id FROM exam_sessions WHERE user_id = $1)",
+        )
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    }
     let by_user = [
-        "DELETE FROM proctor_events WHERE session_id IN (SELECT id FROM exam_sessions WHERE user_id = $1)",
         "UPDATE flags SET evidence_json = '[]' WHERE session_id IN (SELECT id FROM exam_sessions WHERE user_id = $1)",
         "DELETE FROM sessions WHERE user_id = $1",
         "DELETE FROM user_roles WHERE user_id = $1",

@@ -1,7 +1,8 @@
 //! One flush: every queued batch stored in one transaction. Each batch is taken from its
 //! session's bucket (or refused whole, over the rate), its events inserted idempotently on
 //! (session, sequence), and the rules run on the events that were new; flags are written in
-//! the same transaction.
+//! the same transaction, or, on a SQLite file (telemetry in a file of its own), in the main
+//! file's once the events are committed.
 
 use super::Job;
 use super::Limits;
@@ -38,11 +39,21 @@ pub(super) struct Stages {
     pub commit: u128,
 }
 
-/// Stores every job's events in one transaction, runs the rules on what was new, writes flags.
-/// On an error nothing is stored; the rules state of the jobs' sessions may have moved on
-/// and is the caller's to forget.
+/// Where a flush writes.
+pub(super) struct Stores<'a> {
+    /// Events and rate buckets.
+    pub events: &'a AnyPool,
+    /// Flags, when they live in another database file than the events (a SQLite file: see
+    /// `db::telemetry_file`); `None`: in the events' transaction.
+    pub flags_apart: Option<&'a AnyPool>,
+}
+
+/// Stores every job's events in one transaction, runs the rules on what was new, writes flags
+/// (in the same transaction, or, where flags live in another file, in one of their own once
+/// the events are committed). On an error nothing is acknowledged; the rules state of the jobs'
+/// sessions may have moved on and is the caller's to forget.
 pub(super) async fn flush(
-    pool: &AnyPool,
+    stores: Stores<'_>,
     cache: &mut HashMap<String, RulesState>,
     jobs: &[Job],
     limits: Limits,
@@ -59,7 +70,7 @@ pub(super) async fn flush(
     // this flush's own work, and no other writer should wait for it.
     let prepared = prepare_rows(jobs)?;
     stages.prepare = lap();
-    let mut tx = db::begin_write(pool).await?;
+    let mut tx = db::begin_write(stores.events).await?;
     stages.lock = lap();
     let stored = take_from_buckets(&mut tx, jobs, limits, now).await?;
     stages.buckets = lap();
@@ -69,28 +80,41 @@ pub(super) async fn flush(
         .filter(|(_, ok)| **ok)
         .flat_map(|(made, _)| made)
         .collect();
-    let fresh = insert_fresh(&mut tx, db::Backend::of_pool(pool), &rows, now).await?;
+    let fresh = insert_fresh(&mut tx, db::Backend::of_pool(stores.events), &rows, now).await?;
     stages.insert = lap();
-    let mut notices = Vec::new();
-    let mut flags_raised = 0;
+    let mut flagged: Vec<(&Job, Vec<NewFlag>)> = Vec::new();
     let mut offset = 0;
     for (job, _) in jobs.iter().zip(&stored).filter(|(_, ok)| **ok) {
         // Rows were built job by job, event by event.
         let job_rows = &rows[offset..offset + job.events.len()];
         offset += job.events.len();
-        let raised = run_rules(&mut tx, cache, job, job_rows, &fresh, now).await?;
-        if raised == 0 {
-            continue;
+        let flags = run_rules(&mut tx, cache, job, job_rows, &fresh).await?;
+        if !flags.is_empty() {
+            flagged.push((job, flags));
         }
-        flags_raised += raised;
-        notices.push(ReviewNotice {
-            org_id: job.target.org_id.clone(),
-            session_id: job.target.session_id.clone(),
-            what: NoticeKind::Flag,
-        });
     }
     stages.rules = lap();
-    tx.commit().await?;
+    let (notices, flags_raised) = match stores.flags_apart {
+        None => {
+            let raised = raise_flags(&mut tx, &flagged, now).await?;
+            tx.commit().await?;
+            raised
+        }
+        Some(flags_pool) => {
+            // Events first: a crash before the flags' commit loses flags, not events, and the
+            // next batch's rules, finding no state for the session, replay what is stored and
+            // raise them then (see `run_rules`).
+            tx.commit().await?;
+            if flagged.is_empty() {
+                (Vec::new(), 0)
+            } else {
+                let mut flags_tx = db::begin_write(flags_pool).await?;
+                let raised = raise_flags(&mut flags_tx, &flagged, now).await?;
+                flags_tx.commit().await?;
+                raised
+            }
+        }
+    };
     stages.commit = lap();
     Ok(Flushed {
         stages,
@@ -99,6 +123,38 @@ pub(super) async fn flush(
         notices,
         stored,
     })
+}
+
+/// Raises each session's flags; returns the notices for reviewers and how many were new.
+async fn raise_flags(
+    tx: &mut WriteTx,
+    flagged: &[(&Job, Vec<NewFlag>)],
+    now: i64,
+) -> Result<(Vec<ReviewNotice>, u64), sqlx::Error> {
+    let mut notices = Vec::new();
+    let mut count = 0;
+    for (job, flags) in flagged {
+        let sid = job.target.session_id.as_str();
+        let inserts = flags
+            .iter()
+            .map(|f| FlagInsert {
+                once_key: rule_once_key(f),
+                ..FlagInsert::from(f)
+            })
+            .collect();
+        let raised = flagging::raise(tx, sid, inserts, now).await?;
+        if raised.is_empty() {
+            continue;
+        }
+        tracing::info!(session_id = sid, new_flags = raised.len(), "flags raised");
+        count += raised.len() as u64;
+        notices.push(ReviewNotice {
+            org_id: job.target.org_id.clone(),
+            session_id: job.target.session_id.clone(),
+            what: NoticeKind::Flag,
+        });
+    }
+    Ok((notices, count))
 }
 
 /// Each job's rows: a new id per event and its payload as stored.
@@ -192,17 +248,18 @@ async fn insert_fresh<'r>(
     Ok(fresh)
 }
 
-/// Runs the rules on a job's new events and raises what they flag; returns how many flags were
-/// new. A session whose cached state does not end just before these events (a cold cache, or
-/// events that went through another node) has its state rebuilt from what is stored first.
+/// Runs the rules on a job's new events; returns what they flag. A session whose cached state
+/// does not end just before these events (a cold cache, or events that went through another
+/// node) has its state rebuilt from what is stored first, and what that replay flags is
+/// returned too when it is raised at most once (so nothing is raised twice): flags a crash kept
+/// from their commit, where they are written apart from the events, are raised then.
 async fn run_rules(
     tx: &mut WriteTx,
     cache: &mut HashMap<String, RulesState>,
     job: &Job,
     job_rows: &[NewEvent<'_>],
     fresh: &HashSet<&str>,
-    now: i64,
-) -> Result<u64, sqlx::Error> {
+) -> Result<Vec<NewFlag>, sqlx::Error> {
     let sid = job.target.session_id.as_str();
     let new_events: Vec<StoredEvent> = job_rows
         .iter()
@@ -215,31 +272,19 @@ async fn run_rules(
         })
         .collect();
     let Some(first_new) = new_events.first() else {
-        return Ok(0);
+        return Ok(Vec::new());
     };
     let state = cache.entry(sid.to_string()).or_default();
+    let mut flags = Vec::new();
     if state.last_seq.saturating_add(1) != first_new.seq {
         *state = RulesState::default();
         let before = db::events::range(&mut **tx, sid, 1, first_new.seq.saturating_sub(1)).await?;
         let replay: Vec<StoredEvent> = before.iter().filter_map(|r| r.to_stored()).collect();
-        rules::evaluate(&job.target.thresholds, state, &replay);
+        flags = rules::evaluate(&job.target.thresholds, state, &replay);
+        flags.retain(|f| rule_once_key(f).is_some());
     }
-    let flags = rules::evaluate(&job.target.thresholds, state, &new_events);
-    if flags.is_empty() {
-        return Ok(0);
-    }
-    let inserts = flags
-        .iter()
-        .map(|f| FlagInsert {
-            once_key: rule_once_key(f),
-            ..FlagInsert::from(f)
-        })
-        .collect();
-    let raised = flagging::raise(tx, sid, inserts, now).await?;
-    if !raised.is_empty() {
-        tracing::info!(session_id = sid, new_flags = raised.len(), "flags raised");
-    }
-    Ok(raised.len() as u64)
+    flags.extend(rules::evaluate(&job.target.thresholds, state, &new_events));
+    Ok(flags)
 }
 
 /// What a rule's flag is raised for, stored with a unique key, so the same events never raise

@@ -1,10 +1,11 @@
 //! The writer's loop: it takes every batch queued (up to [`MAX_FLUSH_EVENTS`]), stores them in
 //! one flush, then answers each connection and tells reviewers what was flagged.
 
-use super::flush::{flush, Flushed};
+use super::flush::{flush, Flushed, Stores};
 use super::{Job, Limits};
 use crate::error::AppError;
 use crate::server::bus::{Announcement, Bus};
+use crate::server::db;
 use crate::server::metrics;
 use shared::rules::RulesState;
 use sqlx::AnyPool;
@@ -44,8 +45,14 @@ pub(super) fn spawn_on_own_thread(work: impl std::future::Future<Output = ()> + 
     }
 }
 
-/// Stores what the connections hand in, flush after flush, until every sender is gone.
+/// Stores what the connections hand in, flush after flush, until every sender is gone. `pool`
+/// is the main database's; telemetry may have a file of its own (`db::telemetry_file`).
 pub(super) async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Job>, bus: Bus, limits: Limits) {
+    let own_file = db::telemetry_file::own_file(&pool);
+    let stores = || Stores {
+        events: own_file.as_ref().unwrap_or(&pool),
+        flags_apart: own_file.as_ref().map(|_| &pool),
+    };
     let mut cache: HashMap<String, RulesState> = HashMap::new();
     while let Some(first) = rx.recv().await {
         let mut size = first.events.len();
@@ -63,7 +70,7 @@ pub(super) async fn run(pool: AnyPool, mut rx: mpsc::Receiver<Job>, bus: Bus, li
             cache.clear();
         }
         let started = Instant::now();
-        let result = flush(&pool, &mut cache, &jobs, limits).await;
+        let result = flush(stores(), &mut cache, &jobs, limits).await;
         metrics::get().telemetry_flush_seconds.observe(started.elapsed());
         let ms = started.elapsed().as_millis() as u64;
         match result {

@@ -151,10 +151,11 @@ pub async fn checkpoint_between_writes(pool: &AnyPool) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// A `PASSIVE` checkpoint: whether it was blocked, the log's size and how much of it is now
-/// in the database file (pages).
+/// A `PASSIVE` checkpoint of the pool's own file (not of a file its connections attach):
+/// whether it was blocked, the log's size and how much of it is now in the database file
+/// (pages).
 pub async fn passive_checkpoint(on: &AnyPool) -> sqlx::Result<(i64, i64, i64)> {
-    sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
+    sqlx::query_as("PRAGMA main.wal_checkpoint(PASSIVE)")
         .fetch_one(on)
         .await
 }

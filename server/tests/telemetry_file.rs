@@ -1,0 +1,148 @@
+//! On a SQLite file, telemetry lives in a database file of its own (`db::telemetry_file`):
+//! a telemetry flush stores and acknowledges while another writer holds the main file's write
+//! lock, and a database made before the split has its events moved into the new file when a
+//! server opens it. SQLite only (PostgreSQL keeps one database); skipped with
+//! VIGIL_TEST_DATABASE=postgres.
+
+mod common;
+
+use app::server::db;
+use app::server::ingest::{self, StreamTarget};
+use common::TestApp;
+use shared::exam_plan::CameraPolicy;
+use shared::rules::Thresholds;
+use shared::telemetry::{Envelope, EventKind, ENVELOPE_VERSION};
+use shared::Sensitivity;
+use std::time::Duration;
+
+fn heartbeats(session_id: &str, from: i64, to: i64) -> Vec<Envelope> {
+    (from..=to)
+        .map(|seq| Envelope {
+            v: ENVELOPE_VERSION,
+            session_id: session_id.to_string(),
+            seq,
+            client_ms: common::now_ms(),
+            kind: EventKind::Heartbeat,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn telemetry_is_stored_while_the_main_file_is_being_written() {
+    if common::use_postgres() {
+        eprintln!("skipped: PostgreSQL keeps telemetry in its one database");
+        return;
+    }
+    let (app, org) = TestApp::start("telemetry-file").await;
+    let cand = app.signed_in("candidate@demo.vigil.test").await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+    let target = StreamTarget {
+        session_id: sid.clone(),
+        org_id: org.org_id.clone(),
+        thresholds: Thresholds::for_sensitivity(Sensitivity::Medium),
+        camera: CameraPolicy::Off,
+    };
+    let ingestor = app.ingestor();
+
+    // An answer save, a hand-in or a sign-in holding the main file's one write lock.
+    let held = db::begin_write(&app.pool).await.unwrap();
+    let stored = tokio::time::timeout(
+        Duration::from_secs(10),
+        ingest::accept(&ingestor, &target, 0, heartbeats(&sid, 1, 5)),
+    )
+    .await
+    .expect("the batch is stored without waiting for the main file's writer")
+    .unwrap();
+    assert_eq!(stored, 5);
+    held.rollback().await.unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM proctor_events").await,
+        5,
+        "read through the main pool, which attaches the telemetry file"
+    );
+    let url = app.db_url.trim_start_matches("sqlite://");
+    let path = url.split('?').next().unwrap();
+    let in_main: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM main.sqlite_master WHERE name IN ('proctor_events', 'telemetry_buckets')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(in_main, 0, "the main file holds no telemetry table");
+    assert!(std::path::Path::new(&db::telemetry_file::sibling(path)).exists());
+}
+
+#[tokio::test]
+async fn a_database_from_before_the_split_has_its_events_moved() {
+    if common::use_postgres() {
+        eprintln!("skipped: PostgreSQL keeps telemetry in its one database");
+        return;
+    }
+    let dir = common::scratch_dir("telemetry-move");
+    let main = dir.join("old.db").display().to_string();
+    let url = format!("sqlite://{main}?mode=rwc");
+    let pool = db::connect_and_migrate(&url, 2).await.unwrap();
+    db::close(&pool).await;
+    // What an older Vigil left: telemetry in the main file, none beside it.
+    let telemetry = db::telemetry_file::sibling(&main);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{telemetry}{suffix}"));
+    }
+    {
+        sqlx::any::install_default_drivers();
+        let old = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::query(
+            "CREATE TABLE proctor_events (id TEXT PRIMARY KEY NOT NULL, session_id TEXT NOT NULL, \
+             seq BIGINT NOT NULL, kind TEXT NOT NULL, client_ms BIGINT NOT NULL, server_ms BIGINT NOT NULL, \
+             payload_json TEXT NOT NULL, UNIQUE (session_id, seq))",
+        )
+        .execute(&old)
+        .await
+        .unwrap();
+        sqlx::query(
+            "CREATE TABLE telemetry_buckets (session_id TEXT PRIMARY KEY NOT NULL, tokens BIGINT NOT NULL, \
+             refilled_at BIGINT NOT NULL)",
+        )
+        .execute(&old)
+        .await
+        .unwrap();
+        for seq in 1..=3_i64 {
+            sqlx::query(
+                "INSERT INTO proctor_events (id, session_id, seq, kind, client_ms, server_ms, payload_json) \
+                 VALUES ($1, 's-1', $2, 'heartbeat', 1, 2, '{\"type\":\"heartbeat\"}')",
+            )
+            .bind(format!("e-{seq}"))
+            .bind(seq)
+            .execute(&old)
+            .await
+            .unwrap();
+        }
+        sqlx::query("INSERT INTO telemetry_buckets (session_id, tokens, refilled_at) VALUES ('s-1', 7, 8)")
+            .execute(&old)
+            .await
+            .unwrap();
+        old.close().await;
+    }
+
+    let pool = db::connect_and_migrate(&url, 2).await.unwrap();
+    let seqs: Vec<i64> =
+        sqlx::query_scalar("SELECT seq FROM telemetry.proctor_events WHERE session_id = 's-1' ORDER BY seq")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(seqs, vec![1, 2, 3], "the events are in the telemetry file");
+    let tokens: i64 =
+        sqlx::query_scalar("SELECT tokens FROM telemetry.telemetry_buckets WHERE session_id = 's-1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(tokens, 7);
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM main.sqlite_master WHERE name IN ('proctor_events', 'telemetry_buckets')",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0, "and no longer in the main file");
+    db::close(&pool).await;
+}
