@@ -30,14 +30,15 @@ impl Path {
         }
     }
 
-    /// Sorted latencies of the requests sent at or after `from` (all of them without it).
-    fn sorted(&self, from: Option<Instant>) -> Vec<u32> {
+    /// Sorted latencies of the requests sent at or after `from` and before `to` (without
+    /// either, from the first or to the last).
+    fn sorted(&self, from: Option<Instant>, to: Option<Instant>) -> Vec<u32> {
         let mut l: Vec<u32> = self
             .latencies_us
             .lock()
             .map(|l| {
                 l.iter()
-                    .filter(|(sent, _)| from.is_none_or(|f| *sent >= f))
+                    .filter(|(sent, _)| from.is_none_or(|f| *sent >= f) && to.is_none_or(|t| *sent < t))
                     .map(|(_, us)| *us)
                     .collect()
             })
@@ -47,7 +48,7 @@ impl Path {
     }
 
     pub fn report(&self, seconds: f64) -> Value {
-        let l = self.sorted(None);
+        let l = self.sorted(None, None);
         json!({
             "count": l.len(),
             "per_sec": (l.len() as f64 / seconds).round(),
@@ -83,10 +84,11 @@ impl Path {
             .collect()
     }
 
-    /// The same figures with the opening left out: requests sent once every candidate had its
-    /// page and its socket.
-    pub fn report_after(&self, from: Instant) -> Value {
-        let l = self.sorted(Some(from));
+    /// The same figures for the requests sent from `from` (once every candidate had its page
+    /// and its socket: the opening left out) until `to` (if given: the steady exam, its last
+    /// second, which meets the hand-in, left out too).
+    pub fn report_between(&self, from: Instant, to: Option<Instant>) -> Value {
+        let l = self.sorted(Some(from), to);
         json!({
             "count": l.len(),
             "p50_ms": percentile(&l, 0.50),

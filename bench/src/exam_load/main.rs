@@ -220,9 +220,20 @@ async fn run(args: Args) -> Result<(), String> {
         "answer_save": figures.save.report(seconds),
         "after_opening": opened.map(|o| json!({
             "opening_seconds": ((o - start).as_secs_f64() * 10.0).round() / 10.0,
-            "telemetry_ack": figures.ack.report_after(o),
-            "answer_save": figures.save.report_after(o),
+            "telemetry_ack": figures.ack.report_between(o, None),
+            "answer_save": figures.save.report_between(o, None),
         })),
+        // Between the opening and the exam's last second, in which every candidate's last
+        // requests meet the whole class handing in at once.
+        "steady": opened.map(|o| {
+            let last_second = end.checked_sub(std::time::Duration::from_secs(1)).unwrap_or(end);
+            json!({
+                "from_second": ((o - start).as_secs_f64() * 10.0).round() / 10.0,
+                "to_second": ((last_second.saturating_duration_since(start)).as_secs_f64() * 10.0).round() / 10.0,
+                "telemetry_ack": figures.ack.report_between(o, Some(last_second)),
+                "answer_save": figures.save.report_between(o, Some(last_second)),
+            })
+        }),
         "by_second": {
             "telemetry_ack": figures.ack.by_second(start),
             "answer_save": figures.save.by_second(start),
