@@ -124,7 +124,11 @@ async fn a_database_from_before_the_split_has_its_events_moved() {
         old.close().await;
     }
 
-    let pool = db::connect_and_migrate(&url, 2).await.unwrap();
+    // Named as an operator may have named it, without `mode=rwc`: the main file exists, the
+    // telemetry file is made.
+    let pool = db::connect_and_migrate(&format!("sqlite://{main}"), 2)
+        .await
+        .unwrap();
     let seqs: Vec<i64> =
         sqlx::query_scalar("SELECT seq FROM telemetry.proctor_events WHERE session_id = 's-1' ORDER BY seq")
             .fetch_all(&pool)

@@ -44,15 +44,16 @@ pub(super) fn beside(url: &str) -> Option<TelemetryFile> {
     if url.contains(":memory:") || url.contains("mode=memory") {
         return None;
     }
-    let (base, query) = match url.split_once('?') {
-        Some((base, query)) => (base, Some(query)),
-        None => (url, None),
-    };
-    let telemetry_base = sibling(base);
-    let url = match query {
-        Some(query) => format!("{telemetry_base}?{query}"),
-        None => telemetry_base,
-    };
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    // The main URL's options, but the telemetry file is made when missing whatever `mode` the
+    // main file is opened with: a database from before the split, named without `mode=rwc`,
+    // has none yet.
+    let mut options: Vec<&str> = query
+        .split('&')
+        .filter(|o| !o.is_empty() && !o.starts_with("mode="))
+        .collect();
+    options.push("mode=rwc");
+    let url = format!("{}?{}", sibling(base), options.join("&"));
     let options = SqliteConnectOptions::from_str(&url).ok()?;
     let path = options.get_filename().to_str()?.to_string();
     Some(TelemetryFile { url, path })
@@ -196,6 +197,10 @@ mod tests {
         assert_eq!(file.path, "data/vigil-telemetry.db");
         let file = beside("sqlite:///tmp/x/exam").expect("a file");
         assert_eq!(file.path, "/tmp/x/exam-telemetry");
+        // Made when missing, whatever the main file's mode.
+        assert_eq!(file.url, "sqlite:///tmp/x/exam-telemetry?mode=rwc");
+        let file = beside("sqlite://v.db?mode=rw&cache=private").expect("a file");
+        assert_eq!(file.url, "sqlite://v-telemetry.db?cache=private&mode=rwc");
         assert!(beside("sqlite::memory:").is_none());
         assert!(beside("sqlite://shared?mode=memory&cache=shared").is_none());
     }
