@@ -132,6 +132,14 @@ pub fn anon_rss_mib(pid: u32) -> Option<f64> {
     status_kib(pid, "RssAnon:").map(|kb| kb / 1024.0)
 }
 
+/// Bytes a process has had written to storage so far (`write_bytes` in `/proc/<pid>/io`:
+/// its log, its database file, its checkpoints); `None` off Linux.
+pub fn bytes_written(pid: u32) -> Option<u64> {
+    let io = std::fs::read_to_string(format!("/proc/{pid}/io")).ok()?;
+    let line = io.lines().find(|l| l.starts_with("write_bytes:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// CPU time a process has used so far (user + system), in seconds; `None` off Linux.
 pub fn cpu_seconds(pid: Option<u32>) -> Option<f64> {
     let path = pid.map_or_else(|| "/proc/self/stat".to_string(), |p| format!("/proc/{p}/stat"));

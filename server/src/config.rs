@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 /// The largest memory map a SQLite connection may be given (64 GiB of address space).
 const MAX_SQLITE_MMAP_MB: i64 = 65_536;
+/// The largest page cache the SQLite telemetry writer may be given (16 GiB).
+const MAX_SQLITE_TELEMETRY_CACHE_MB: i64 = 16_384;
 /// The longest a SQLite commit group may stay open for writers queued behind it.
 const MAX_SQLITE_COMMIT_WINDOW_MS: i64 = 1_000;
 
@@ -20,6 +22,8 @@ pub struct Config {
     /// How much of a SQLite file each connection reads through a memory map, in MiB
     /// (`VIGIL_SQLITE_MMAP_MB`; 0: none).
     pub sqlite_mmap_mb: u64,
+    /// The SQLite telemetry writer's page cache, in MiB (`VIGIL_SQLITE_TELEMETRY_CACHE_MB`).
+    pub sqlite_telemetry_cache_mb: u64,
     /// How long writers queued behind each other on a SQLite file may share one commit, in
     /// milliseconds (`VIGIL_SQLITE_COMMIT_WINDOW_MS`; 0: each commits on its own).
     pub sqlite_commit_window_ms: u64,
@@ -63,6 +67,7 @@ impl std::fmt::Debug for Config {
             .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .field("idle_timeout_minutes", &self.idle_timeout_minutes)
             .field("sqlite_mmap_mb", &self.sqlite_mmap_mb)
+            .field("sqlite_telemetry_cache_mb", &self.sqlite_telemetry_cache_mb)
             .field("sqlite_commit_window_ms", &self.sqlite_commit_window_ms)
             .finish_non_exhaustive()
     }
@@ -150,6 +155,14 @@ impl Config {
         // Within 0..=MAX, so the conversion back cannot fail.
         let sqlite_mmap_mb =
             number_in(&get, "VIGIL_SQLITE_MMAP_MB", default_mmap, 0..=MAX_SQLITE_MMAP_MB)?.unsigned_abs();
+        let default_cache = app::server::db::telemetry_file::WRITER_CACHE_MB as i64;
+        let sqlite_telemetry_cache_mb = number_in(
+            &get,
+            "VIGIL_SQLITE_TELEMETRY_CACHE_MB",
+            default_cache,
+            1..=MAX_SQLITE_TELEMETRY_CACHE_MB,
+        )?
+        .unsigned_abs();
         let default_window = app::server::db::SQLITE_COMMIT_WINDOW_MS as i64;
         let sqlite_commit_window_ms = number_in(
             &get,
@@ -262,6 +275,7 @@ impl Config {
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             max_db_connections,
             sqlite_mmap_mb,
+            sqlite_telemetry_cache_mb,
             sqlite_commit_window_ms,
             public_url,
             smtp_url: get("VIGIL_SMTP_URL").filter(|s| !s.trim().is_empty()),
@@ -287,6 +301,7 @@ mod tests {
         assert_eq!((c.telemetry_rate, c.telemetry_burst), (50, 2_000));
         assert!(dir.is_dir());
         assert_eq!(c.sqlite_mmap_mb, 1024);
+        assert_eq!(c.sqlite_telemetry_cache_mb, 64);
         assert_eq!(c.sqlite_commit_window_ms, 40);
     }
 
@@ -327,6 +342,8 @@ mod tests {
             ("VIGIL_TELEMETRY_BURST", "lots"),
             ("VIGIL_SQLITE_MMAP_MB", "-1"),
             ("VIGIL_SQLITE_MMAP_MB", "65537"),
+            ("VIGIL_SQLITE_TELEMETRY_CACHE_MB", "0"),
+            ("VIGIL_SQLITE_TELEMETRY_CACHE_MB", "16385"),
             ("VIGIL_SQLITE_COMMIT_WINDOW_MS", "-1"),
             ("VIGIL_SQLITE_COMMIT_WINDOW_MS", "1001"),
         ] {

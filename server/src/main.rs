@@ -145,7 +145,10 @@ async fn run() -> Result<(), StartError> {
     let pool = db::connect_with(
         &config.database_url,
         config.max_db_connections,
-        config.sqlite_mmap_mb,
+        db::SqliteMemory {
+            mmap_mb: config.sqlite_mmap_mb,
+            telemetry_cache_mb: config.sqlite_telemetry_cache_mb,
+        },
     )
     .await?;
     if let Some(file) = &backup_to {

@@ -150,3 +150,82 @@ async fn a_database_from_before_the_split_has_its_events_moved() {
     assert_eq!(left, 0, "and no longer in the main file");
     db::close(&pool).await;
 }
+
+/// Whether this process has `file` itself (not its `-wal` or `-shm`) mapped into memory, from
+/// `/proc/self/maps` (Linux).
+fn mapped_here(file: &str) -> bool {
+    std::fs::read_to_string("/proc/self/maps")
+        .unwrap_or_default()
+        .lines()
+        .any(|line| line.ends_with(file))
+}
+
+/// Nothing maps the telemetry file: its writer keeps the pages it changes in a cache of its
+/// own. (Its writer once mapped it, and every page it had read counted in the server's resident
+/// memory, a few hundred MiB by the end of a 5,000-candidate exam.) The main file, read by the
+/// same process, is mapped, so the check sees maps where there are some.
+#[tokio::test]
+async fn the_telemetry_file_is_written_and_read_without_a_memory_map() {
+    if common::use_postgres() {
+        eprintln!("skipped: PostgreSQL keeps telemetry in its one database");
+        return;
+    }
+    let (app, org) = TestApp::start("telemetry-unmapped").await;
+    let cand = app.signed_in("candidate@demo.vigil.test").await;
+    let sid = app.start_attempt(&cand, &org.exam_id).await;
+    let target = StreamTarget {
+        session_id: sid.clone(),
+        org_id: org.org_id.clone(),
+        thresholds: Thresholds::for_sensitivity(Sensitivity::Medium),
+        camera: CameraPolicy::Off,
+    };
+    let url = app.db_url.trim_start_matches("sqlite://");
+    let main = url.split('?').next().unwrap().to_string();
+    let telemetry = db::telemetry_file::sibling(&main);
+
+    // Enough events for the session's index and rows to span many pages.
+    let ingestor = app.ingestor();
+    for from in (1..=800).step_by(200) {
+        ingest::accept(&ingestor, &target, from - 1, heartbeats(&sid, from, from + 199))
+            .await
+            .unwrap();
+    }
+    // Into the file itself: pages still in the log are read from the log, never through a map.
+    sqlx::query("PRAGMA telemetry.wal_checkpoint(TRUNCATE)")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // A node opening the database afresh: its writer has nothing cached, and its first flush
+    // for the session, knowing nothing of its rules state, reads every stored event back.
+    let pool = db::connect_and_migrate(&app.db_url, 2).await.unwrap();
+    let ingestor = app::server::ingest::Ingestor::start(
+        pool.clone(),
+        Default::default(),
+        app::server::bus::Bus::local(),
+    );
+    ingest::accept(&ingestor, &target, 800, heartbeats(&sid, 801, 810))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM proctor_events").await,
+        810,
+        "every event stored"
+    );
+    assert!(!mapped_here(&telemetry), "{telemetry} is mapped into memory");
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    // A connection maps the main file at its first read of a page from it, and drops the map
+    // when another has written since (the server's jobs write): looked for over a few seconds.
+    while !mapped_here(&main) {
+        let _: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the main file {main} was never mapped: the check cannot see maps"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    db::close(&pool).await;
+}

@@ -32,7 +32,8 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use vigil_bench::{
-    anon_rss_mib, cpu_seconds, events_lost, join_candidates, load_exam_id, peak_rss_mib, prepare_all, rss_mib,
+    anon_rss_mib, bytes_written, cpu_seconds, events_lost, join_candidates, load_exam_id, peak_rss_mib,
+    prepare_all, rss_mib,
 };
 
 #[derive(Clone, Debug)]
@@ -121,6 +122,7 @@ async fn run(args: Args) -> Result<(), String> {
     );
 
     let figures = Arc::new(Figures::default());
+    let written_before: Vec<Option<u64>> = args.server_pids.iter().map(|p| bytes_written(*p)).collect();
     let cpu_before: Vec<Option<f64>> = args.server_pids.iter().map(|p| cpu_seconds(Some(*p))).collect();
     let own_cpu_before = cpu_seconds(None);
     let start = Instant::now() + Duration::from_millis(500);
@@ -165,6 +167,7 @@ async fn run(args: Args) -> Result<(), String> {
     // hand-in lasts from then until every candidate has handed in.
     tokio::time::sleep_until(tokio::time::Instant::from_std(end)).await;
     let seconds = start.elapsed().as_secs_f64().max(0.001);
+    let written_at_end: Vec<Option<u64>> = args.server_pids.iter().map(|p| bytes_written(*p)).collect();
     let cpu_at_end: Vec<Option<f64>> = args.server_pids.iter().map(|p| cpu_seconds(Some(*p))).collect();
     let own_cpu_at_end = cpu_seconds(None);
     let (ranges, failures) = join_candidates(tasks).await;
@@ -237,6 +240,7 @@ async fn run(args: Args) -> Result<(), String> {
         "by_second": {
             "telemetry_ack": figures.ack.by_second(start),
             "answer_save": figures.save.by_second(start),
+            "server_memory_per_node": memory_samples.by_second(start),
         },
         "review_notices": figures.review_notices.load(Relaxed),
         "server_rss_mib_per_node": {
@@ -245,6 +249,9 @@ async fn run(args: Args) -> Result<(), String> {
             "before_exam_phase_anonymous": before_exam_anonymous,
             "exam_phase": memory_samples.report(opened),
         },
+        // Storage writes per event accepted, over every node: how much log, file and
+        // checkpoint each event costs, whatever the machine's speed that hour.
+        "server_bytes_written_per_event": written_per_event(&written_before, &written_at_end, figures.acked_events.load(Relaxed)),
         "cpu_cores_exam_phase": {"server_per_node": server_cores, "load_generator": own_cores},
         "hand_in": {
             "seconds": (hand_in_seconds * 10.0).round() / 10.0,
@@ -259,4 +266,13 @@ async fn run(args: Args) -> Result<(), String> {
         serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?
     );
     Ok(())
+}
+
+/// Bytes the servers wrote between two readings, per event accepted in between.
+fn written_per_event(before: &[Option<u64>], after: &[Option<u64>], events: u64) -> Option<u64> {
+    let mut total = 0u64;
+    for (b, a) in before.iter().zip(after) {
+        total = total.saturating_add(a.as_ref()?.saturating_sub(*b.as_ref()?));
+    }
+    total.checked_div(events)
 }

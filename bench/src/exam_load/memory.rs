@@ -42,6 +42,29 @@ pub fn sample(pids: Vec<u32>, end: Instant) -> Arc<Samples> {
 }
 
 impl Samples {
+    /// Per node, each second of the phase from `start`: the highest resident and anonymous
+    /// reading, so the peak can be placed against the opening and the per-second latencies.
+    pub fn by_second(&self, start: Instant) -> Vec<Vec<String>> {
+        let nodes = self.per_node.lock().map(|n| n.clone()).unwrap_or_default();
+        nodes
+            .iter()
+            .map(|samples| {
+                let mut seconds: std::collections::BTreeMap<u64, (f64, f64)> = Default::default();
+                for (at, resident, anon) in samples {
+                    let second = at.saturating_duration_since(start).as_secs();
+                    let top = seconds.entry(second).or_default();
+                    *top = (top.0.max(*resident), top.1.max(*anon));
+                }
+                seconds
+                    .into_iter()
+                    .map(|(second, (resident, anon))| {
+                        format!("s{second}: resident {resident:.0} MiB, anonymous {anon:.0} MiB")
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Per node: the phase's maximum of resident and of anonymous memory, and the steady exam's
     /// anonymous memory (the median of the samples from `opened`, when every candidate had its
     /// page and its socket: the opening's few seconds apart from the hours an exam lasts).

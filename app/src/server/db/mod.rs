@@ -111,15 +111,33 @@ pub const SQLITE_MMAP_MB: u64 = 1024;
 /// `wal_checkpoint` does it in the background.
 const SQLITE_AUTOCHECKPOINT: &str = "PRAGMA wal_autocheckpoint = 16000";
 
-/// Opens a pool and brings the schema up to date.
-pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyPool, DbError> {
-    connect_with(url, max_connections, SQLITE_MMAP_MB).await
+/// How a node uses its memory for a SQLite database (PostgreSQL ignores it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SqliteMemory {
+    /// MiB of the main file each connection reads through a memory map (`VIGIL_SQLITE_MMAP_MB`).
+    pub mmap_mb: u64,
+    /// MiB of page cache the telemetry file's writer keeps (`VIGIL_SQLITE_TELEMETRY_CACHE_MB`).
+    pub telemetry_cache_mb: u64,
 }
 
-/// Opens a pool whose SQLite connections map `sqlite_mmap_mb` MiB of the file, and brings the
-/// schema up to date.
-pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) -> Result<AnyPool, DbError> {
-    let mmap_bytes = sqlite_mmap_mb.saturating_mul(1024 * 1024);
+impl Default for SqliteMemory {
+    fn default() -> Self {
+        SqliteMemory {
+            mmap_mb: SQLITE_MMAP_MB,
+            telemetry_cache_mb: telemetry_file::WRITER_CACHE_MB,
+        }
+    }
+}
+
+/// Opens a pool and brings the schema up to date.
+pub async fn connect_and_migrate(url: &str, max_connections: u32) -> Result<AnyPool, DbError> {
+    connect_with(url, max_connections, SqliteMemory::default()).await
+}
+
+/// Opens a pool whose SQLite connections use `memory` as it says, and brings the schema up to
+/// date.
+pub async fn connect_with(url: &str, max_connections: u32, memory: SqliteMemory) -> Result<AnyPool, DbError> {
+    let mmap_bytes = memory.mmap_mb.saturating_mul(1024 * 1024);
     sqlx::any::install_default_drivers();
     let backend = Backend::of(url).ok_or_else(|| DbError::UnknownScheme(super::redact_url(url)))?;
     let mut options = AnyPoolOptions::new().max_connections(max_connections);
@@ -128,7 +146,7 @@ pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) 
         Backend::Postgres => None,
     };
     let telemetry_pool = match &telemetry {
-        Some(file) => Some(telemetry_file::open(file, mmap_bytes).await?),
+        Some(file) => Some(telemetry_file::open(file).await?),
         None => None,
     };
     if backend == Backend::Sqlite {
@@ -157,11 +175,11 @@ pub async fn connect_with(url: &str, max_connections: u32, sqlite_mmap_mb: u64) 
         telemetry_file::move_from_main(&pool)
             .await
             .map_err(DbError::MoveTelemetry)?;
-        write_tx::open_writer(&telemetry_pool, mmap_bytes);
+        telemetry_file::open_writer(&telemetry_pool, memory.telemetry_cache_mb);
         telemetry_file::register(&pool, telemetry_pool);
     }
     if backend == Backend::Sqlite {
-        write_tx::open_writer(&pool, mmap_bytes);
+        write_tx::open_writer(&pool, mmap_bytes, None);
     }
     Ok(pool)
 }

@@ -92,7 +92,7 @@ pub(super) fn file_writer(pool: &AnyPool) -> FileWriter {
 
 /// Gives a SQLite file its writing connection, set up as `connect_with` sets up the pool's (an
 /// in-memory database is one per connection, so it keeps writing through its pool).
-pub(in crate::server::db) fn open_writer(pool: &AnyPool, mmap_bytes: u64) {
+pub(in crate::server::db) fn open_writer(pool: &AnyPool, mmap_bytes: u64, cache_kib: Option<u64>) {
     let options = pool.connect_options();
     if options.database_url.as_str().contains(":memory:") {
         return;
@@ -102,7 +102,18 @@ pub(in crate::server::db) fn open_writer(pool: &AnyPool, mmap_bytes: u64) {
         .test_before_acquire(false)
         .idle_timeout(WRITER_IDLE)
         .max_lifetime(None)
-        .after_connect(move |conn, _| Box::pin(super::super::sqlite_pragmas(conn, mmap_bytes)))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                super::super::sqlite_pragmas(conn, mmap_bytes).await?;
+                if let Some(kib) = cache_kib {
+                    // A number, not user text: PRAGMA takes no bound parameters.
+                    sqlx::query(&format!("PRAGMA cache_size = -{kib}"))
+                        .execute(&mut *conn)
+                        .await?;
+                }
+                Ok(())
+            })
+        })
         .connect_lazy_with((*options).clone());
     let file = options.database_url.as_str().to_string();
     writers().entry(file).or_default().connection = Some(writer);
