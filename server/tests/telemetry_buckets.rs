@@ -54,6 +54,53 @@ async fn one_write_takes_for_every_session_whose_bucket_holds_its_events() {
         take(&mut conn, rate, &[(a, 50), (b, 51), (c, 45)], t + 60_000).await,
         sorted(&[a, c])
     );
+    // Buckets exist for the sessions claimed for, and for nothing else.
+    let buckets: Vec<String> =
+        sqlx::query_scalar("SELECT session_id FROM telemetry_buckets ORDER BY session_id")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(
+        buckets,
+        sorted(&[a, b, c]),
+        "only the claimed sessions have buckets"
+    );
+}
+
+/// Claims for more sessions than one statement carries, in a number no statement length
+/// matches: every session's bucket is taken from once, whichever statement carried it.
+#[tokio::test]
+async fn claims_across_statements_take_from_each_bucket_once() {
+    let (_url, pool) = common::fresh_database("buckets-many").await;
+    let seeded = app::server::review_seed::seed_review(&pool, 1_203, 1)
+        .await
+        .unwrap();
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM exam_sessions WHERE org_id = $1 ORDER BY id")
+        .bind(&seeded.org_id)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1_203);
+    let rate = Rate {
+        burst_milli: 50_000,
+        per_ms_milli: 10,
+    };
+    let mut conn = pool.acquire().await.unwrap();
+    let claims: Vec<(&str, i64)> = ids.iter().map(|id| (id.as_str(), 30)).collect();
+    let t = 1_000_000;
+    assert_eq!(take(&mut conn, rate, &claims, t).await.len(), 1_203);
+    // 20 left in each: a second claim of 30 at the same moment fits none of them.
+    assert!(take(&mut conn, rate, &claims, t).await.is_empty());
+    let left: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT tokens FROM telemetry_buckets")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(left, vec![20_000]);
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM telemetry_buckets")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(count, 1_203);
 }
 
 async fn take(conn: &mut sqlx::AnyConnection, rate: Rate, claims: &[(&str, i64)], now: i64) -> Vec<String> {
