@@ -27,13 +27,8 @@ fn heartbeats(session_id: &str, from: i64, to: i64) -> Vec<Envelope> {
         .collect()
 }
 
-#[tokio::test]
-async fn telemetry_is_stored_while_the_main_file_is_being_written() {
-    if common::use_postgres() {
-        eprintln!("skipped: PostgreSQL keeps telemetry in its one database");
-        return;
-    }
-    let (app, org) = TestApp::start("telemetry-file").await;
+/// The demo candidate's attempt, started, and where its telemetry goes.
+async fn open_attempt(app: &TestApp, org: &app::server::demo::SeededOrg) -> (String, StreamTarget) {
     let cand = app.signed_in("candidate@demo.vigil.test").await;
     let sid = app.start_attempt(&cand, &org.exam_id).await;
     let target = StreamTarget {
@@ -42,6 +37,17 @@ async fn telemetry_is_stored_while_the_main_file_is_being_written() {
         thresholds: Thresholds::for_sensitivity(Sensitivity::Medium),
         camera: CameraPolicy::Off,
     };
+    (sid, target)
+}
+
+#[tokio::test]
+async fn telemetry_is_stored_while_the_main_file_is_being_written() {
+    if common::use_postgres() {
+        eprintln!("skipped: PostgreSQL keeps telemetry in its one database");
+        return;
+    }
+    let (app, org) = TestApp::start("telemetry-file").await;
+    let (sid, target) = open_attempt(&app, &org).await;
     let ingestor = app.ingestor();
 
     // An answer save, a hand-in or a sign-in holding the main file's one write lock.
@@ -171,14 +177,7 @@ async fn the_telemetry_file_is_written_and_read_without_a_memory_map() {
         return;
     }
     let (app, org) = TestApp::start("telemetry-unmapped").await;
-    let cand = app.signed_in("candidate@demo.vigil.test").await;
-    let sid = app.start_attempt(&cand, &org.exam_id).await;
-    let target = StreamTarget {
-        session_id: sid.clone(),
-        org_id: org.org_id.clone(),
-        thresholds: Thresholds::for_sensitivity(Sensitivity::Medium),
-        camera: CameraPolicy::Off,
-    };
+    let (sid, target) = open_attempt(&app, &org).await;
     let url = app.db_url.trim_start_matches("sqlite://");
     let main = url.split('?').next().unwrap().to_string();
     let telemetry = db::telemetry_file::sibling(&main);
